@@ -1,0 +1,56 @@
+/**
+ * Iterating a strided N-d index space one contiguous row at a time: kernels loop over rows with an
+ * odometer and run a tight, monomorphic loop per row, never a closure per element.
+ */
+
+/**
+ * Merges adjacent dimensions that every operand walks contiguously, so that e.g. a same-shape add
+ * becomes one long row. Returns the collapsed shape and each operand's collapsed strides.
+ */
+export function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = outShape.length - 1;
+    const mergeable = last >= 0 && strides.every((s, i) => outStrides[i][last] === s[d] * shape[d]);
+    if (mergeable) {
+      outShape[last] *= shape[d];
+      strides.forEach((s, i) => (outStrides[i][last] = s[d]));
+    } else {
+      outShape.push(shape[d]);
+      strides.forEach((s, i) => outStrides[i].push(s[d]));
+    }
+  }
+  if (outShape.length === 0) {
+    outShape.push(1);
+    strides.forEach((_, i) => outStrides[i].push(0));
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/**
+ * Calls `row(offsets, rowIndex)` for every row (all but the last dimension) of `shape`, with each
+ * operand's element offset at the row's start. `offsets` is reused between calls.
+ */
+export function forEachRow(shape: readonly number[], strides: readonly (readonly number[])[], base: readonly number[], row: (offsets: Int32Array | Float64Array, rowIndex: number) => void): void {
+  const outer = shape.length - 1;
+  const operands = strides.length;
+  const offsets = new Float64Array(operands);
+  for (let i = 0; i < operands; i++) offsets[i] = base[i];
+  let rows = 1;
+  for (let d = 0; d < outer; d++) rows *= shape[d];
+  if (rows === 0) return;
+  const counter = new Int32Array(Math.max(outer, 1));
+  for (let r = 0; r < rows; r++) {
+    row(offsets, r);
+    // Advance the odometer over the outer dimensions.
+    for (let d = outer - 1; d >= 0; d--) {
+      counter[d]++;
+      for (let i = 0; i < operands; i++) offsets[i] += strides[i][d];
+      if (counter[d] < shape[d]) break;
+      for (let i = 0; i < operands; i++) offsets[i] -= strides[i][d] * shape[d];
+      counter[d] = 0;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/** Placeholder: being written. */
+import type { ConformanceCase } from '../case.js';
+
+/** Cases of this group. */
+export function optimizersCases(): ConformanceCase[] {
+  return [];
+}

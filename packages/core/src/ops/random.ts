@@ -1,0 +1,103 @@
+/**
+ * Random tensors from a seeded Philox stream generated in core, so the values are identical on
+ * every backend (a test for this is in the conformance suite).
+ */
+import { allocate, type DType } from '../dtype.js';
+import { tensorFromValues } from '../engine/engine.js';
+import { ArgumentError, DTypeError } from '../errors.js';
+import { PhiloxStream } from '../random/philox.js';
+import { assertValidShape, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+let global = new PhiloxStream(Math.floor(Math.random() * 2 ** 32));
+
+/**
+ * Seeds the global random stream that random ops draw from when they get no `seed` of their own
+ * (like `tf.random.set_seed`). Until called, the stream starts from an unpredictable seed.
+ */
+export function setSeed(seed: number): void {
+  if (!Number.isSafeInteger(seed)) throw new ArgumentError(`setSeed: seed must be a safe integer, got ${seed}`);
+  global = new PhiloxStream(seed);
+}
+
+function streamFor(op: string, seed: number | undefined): PhiloxStream {
+  if (seed === undefined) return global;
+  if (!Number.isSafeInteger(seed)) throw new ArgumentError(`${op}: seed must be a safe integer, got ${seed}`);
+  return new PhiloxStream(seed);
+}
+
+function floatDType(op: string, dtype: DType): 'float32' | 'float64' {
+  if (dtype !== 'float32' && dtype !== 'float64') throw new DTypeError(`${op}: dtype must be float32 or float64, got ${dtype}`);
+  return dtype;
+}
+
+/** Options of `randomUniform`. */
+export interface RandomUniformOptions {
+  readonly minval?: number;
+  readonly maxval?: number;
+  readonly dtype?: DType;
+  /** Seed of a fresh stream for this call; without it, the global stream (see `setSeed`) is used. */
+  readonly seed?: number;
+}
+
+/**
+ * Uniform values in `[minval, maxval)`. For int32, integers in `[minval, maxval)`.
+ *
+ * @example randomUniform([2, 2], { seed: 42 })
+ */
+export function randomUniform(shape: readonly number[], options: RandomUniformOptions = {}): Tensor {
+  assertValidShape('randomUniform', shape);
+  const { minval = 0, maxval = 1, dtype = 'float32' } = options;
+  if (dtype === 'bool') throw new DTypeError('randomUniform: dtype must be float32, float64 or int32, got bool');
+  if (!(maxval > minval)) throw new ArgumentError(`randomUniform: maxval (${maxval}) must be greater than minval (${minval})`);
+  const stream = streamFor('randomUniform', options.seed);
+  const size = sizeOf(shape);
+  const values = allocate(dtype, size);
+  const span = maxval - minval;
+  for (let i = 0; i < size; i++) {
+    const u = dtype === 'float64' ? stream.nextFloat53() : stream.nextFloat24();
+    values[i] = dtype === 'int32' ? Math.floor(minval + u * span) : minval + u * span;
+  }
+  return tensorFromValues(values, shape, dtype, 'randomUniform');
+}
+
+/** Options of `randomNormal` and `truncatedNormal`. */
+export interface RandomNormalOptions {
+  readonly mean?: number;
+  readonly stddev?: number;
+  readonly dtype?: 'float32' | 'float64';
+  readonly seed?: number;
+}
+
+function normals(op: string, shape: readonly number[], options: RandomNormalOptions, truncate: boolean): Tensor {
+  assertValidShape(op, shape);
+  const { mean = 0, stddev = 1 } = options;
+  const dtype = floatDType(op, options.dtype ?? 'float32');
+  if (!(stddev >= 0)) throw new ArgumentError(`${op}: stddev must be >= 0, got ${stddev}`);
+  const stream = streamFor(op, options.seed);
+  const size = sizeOf(shape);
+  const values = allocate(dtype, size);
+  let i = 0;
+  while (i < size) {
+    // Box-Muller: two uniforms give two independent standard normals. u1 in (0, 1] keeps log finite.
+    const u1 = 1 - stream.nextFloat53();
+    const u2 = stream.nextFloat53();
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    for (const z of [radius * Math.cos(2 * Math.PI * u2), radius * Math.sin(2 * Math.PI * u2)]) {
+      if (i >= size) break;
+      if (truncate && Math.abs(z) > 2) continue;
+      values[i++] = mean + stddev * z;
+    }
+  }
+  return tensorFromValues(values, shape, dtype, op);
+}
+
+/** Normally distributed values. @example randomNormal([784, 512], { stddev: 0.05, seed: 1 }) */
+export function randomNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  return normals('randomNormal', shape, options, false);
+}
+
+/** Normal values redrawn until within two standard deviations of the mean (Keras' he_normal uses it). */
+export function truncatedNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
+  return normals('truncatedNormal', shape, options, true);
+}

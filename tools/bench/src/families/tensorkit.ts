@@ -1,0 +1,181 @@
+/**
+ * TensorKit's implementations of the workloads, on the built `@tensorkit/core` and whichever of its
+ * backends is active. Every repetition runs inside `tidy` (or `tidyAsync` on a backend that reads
+ * asynchronously), so its temporaries are freed, and reads its result inside the timed region.
+ */
+import * as tk from '@tensorkit/core';
+import type { HostArray } from '../rng.js';
+import type { Workload } from '../workloads.js';
+import { touch, type Case, type Contender, type Family } from './family.js';
+
+/** Where TensorKit backends come from: each module registers one backend when imported. */
+export const TENSORKIT_BACKEND_MODULES: readonly string[] = [
+  '@tensorkit/backend-cpu/register',
+  // Future backends plug in here, e.g. '@tensorkit/backend-wasm/register'. A module that is not
+  // installed is skipped with a note.
+];
+
+let sink = 0;
+
+/** Reads `t` back to JavaScript: synchronously where the backend can, else awaited. */
+function reader(sync: boolean): (t: tk.Tensor) => void | Promise<void> {
+  return sync
+    ? (t) => {
+        sink += touch(t.dataSync());
+      }
+    : async (t) => {
+        sink += touch(await t.data());
+      };
+}
+
+function upload(a: HostArray): tk.Tensor {
+  return tk.tensor(a.values, { shape: [...a.shape], dtype: a.dtype });
+}
+
+/** Runs `compute` in a memory scope and reads every tensor it returns inside the same scope. */
+function repetition(sync: boolean, compute: () => tk.Tensor[]): () => void | Promise<void> {
+  const read = reader(sync);
+  if (sync) {
+    return () => {
+      tk.tidy(() => {
+        for (const t of compute()) read(t);
+      });
+    };
+  }
+  return async () => {
+    await tk.tidyAsync(async () => {
+      for (const t of compute()) await read(t);
+    });
+  };
+}
+
+function trainStep(sync: boolean, inputs: Readonly<Record<string, HostArray>>, options: { learningRate: number; rho: number; epsilon: number }): Case {
+  const x = upload(inputs.x);
+  const labels = upload(inputs.labels);
+  const initial = ['w1', 'b1', 'w2', 'b2'].map((name) => upload(inputs[name]));
+  const weights = initial.map((t, i) => tk.variable(t, { name: ['w1', 'b1', 'w2', 'b2'][i] }));
+  const zeros = weights.map((w) => tk.zeros(w.shape));
+  const meanSquares = zeros.map((z, i) => tk.variable(z, { trainable: false, name: `${weights[i].name}/rms` }));
+  // variable() copies its initial value.
+  tk.dispose([initial, zeros]);
+  const [w1, b1, w2, b2] = weights;
+  const step = repetition(sync, () => {
+    const tape = new tk.GradientTape();
+    const loss = tape.record(() => {
+      const h = tk.dense(x, w1, b1, 'relu');
+      const logits = tk.dense(h, w2, b2, 'linear');
+      return tk.sparseSoftmaxCrossEntropy(labels, logits).mean();
+    });
+    const grads = tape.gradient(loss, weights);
+    weights.forEach((w, i) => tk.rmspropUpdate(w, grads[i], meanSquares[i], options));
+    // The loss, and the last variable updated: on a backend that queues work, reading it waits for
+    // every update before it.
+    return [loss, b2];
+  });
+  return {
+    run: step,
+    dispose: () => tk.dispose([x, labels, ...weights, ...meanSquares]),
+  };
+}
+
+/** The TensorKit family. Build cases only while the contender's backend is active. */
+export const tensorkitFamily: Family = {
+  library: 'tensorkit',
+  numTensors: () => tk.memory().numTensors,
+  build(workload: Workload, inputs: Readonly<Record<string, HostArray>>): Case | null {
+    const sync = tk.getBackend().capabilities.syncRead;
+    const c = workload.computation;
+    if (c.kind === 'trainStep') return trainStep(sync, inputs, c);
+    const names = workload.inputs.map((s) => s.name);
+    const tensors = names.map((n) => upload(inputs[n]));
+    const [a, b] = tensors;
+    let compute: () => tk.Tensor[];
+    switch (c.kind) {
+      case 'matmul':
+        compute = () => [tk.matmul(a, b, { transposeA: c.transposeA, transposeB: c.transposeB })];
+        break;
+      case 'binary':
+        compute = c.op === 'add' ? () => [tk.add(a, b)] : () => [tk.mul(a, b)];
+        break;
+      case 'unary':
+        compute = c.op === 'relu' ? () => [tk.relu(a)] : () => [tk.exp(a)];
+        break;
+      case 'reduce': {
+        const axes = c.axis === null ? undefined : c.axis;
+        const f = c.op === 'sum' ? tk.sum : c.op === 'mean' ? tk.mean : tk.max;
+        compute = () => [f(a, axes)];
+        break;
+      }
+      case 'softmax':
+        compute = () => [tk.softmax(a)];
+        break;
+      default:
+        tk.dispose(tensors);
+        return null;
+    }
+    return { run: repetition(sync, compute), dispose: () => tk.dispose(tensors) };
+  },
+};
+
+/** What discovery found: the rows to run, and why requested backends are missing. */
+export interface Discovery {
+  readonly contenders: Contender[];
+  readonly notes: string[];
+}
+
+async function coreVersion(): Promise<string> {
+  try {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    return (require('@tensorkit/core/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Imports every backend module, then keeps each registered backend that initialises (all of them,
+ * or those named in `requested`).
+ */
+export async function discoverTensorKit(requested: readonly string[] | null): Promise<Discovery> {
+  const notes: string[] = [];
+  for (const specifier of TENSORKIT_BACKEND_MODULES) {
+    try {
+      await import(specifier);
+    } catch (error) {
+      notes.push(`TensorKit: could not import ${specifier} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
+    }
+  }
+  const version = await coreVersion();
+  const registered = tk.listBackends().map((b) => b.name);
+  for (const name of requested ?? []) {
+    if (!registered.includes(name)) notes.push(`TensorKit: backend '${name}' is not registered (registered: ${registered.join(', ') || 'none'})`);
+  }
+  const contenders: Contender[] = [];
+  for (const name of registered) {
+    if (requested && !requested.includes(name)) continue;
+    try {
+      await tk.setBackend(name);
+    } catch (error) {
+      notes.push(`TensorKit: backend '${name}' did not initialise: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    contenders.push({
+      label: name,
+      library: 'tensorkit',
+      version,
+      ours: true,
+      baseline: false,
+      family: tensorkitFamily,
+      activate: async () => {
+        await tk.setBackend(name);
+      },
+    });
+  }
+  return { contenders, notes };
+}
+
+/** Keeps the read results observable, so no engine could drop them as dead code. */
+export function tensorkitSink(): number {
+  return sink;
+}

@@ -1,0 +1,173 @@
+/**
+ * TensorFlow.js' implementations of the workloads, with its core API (`@tensorflow/tfjs-core`) on
+ * one of its backends. Written the way a careful tfjs user would: fused matMul+bias+relu (what
+ * tfjs-layers' Dense uses), `tf.tidy` around each repetition, `dataSync()` inside the timing.
+ * Production mode is on (`tf.enableProdMode()`), which skips debug checks: the fastest tfjs there is.
+ */
+import type * as TF from '@tensorflow/tfjs-core';
+import type { HostArray } from '../rng.js';
+import type { Workload } from '../workloads.js';
+import { touch, type Case, type Contender, type Family } from './family.js';
+import type { Discovery } from './tensorkit.js';
+
+type Tf = typeof TF;
+
+/** A TensorFlow.js backend as a row: the module that registers it and its name in tfjs. */
+export interface TfjsPeer {
+  /** The backend column. */
+  readonly label: string;
+  /** The npm package that registers the backend when imported. */
+  readonly module: string;
+  /** The backend's name for `tf.setBackend`. */
+  readonly backend: string;
+  /** True for the one `vs tfjs` divides by. */
+  readonly baseline: boolean;
+}
+
+/**
+ * The peers. tfjs' wasm backend (and tfjs-layers, as a separate family) plug in here as further
+ * entries; one that is not installed or does not initialise is skipped with a note.
+ */
+export const TFJS_PEERS: readonly TfjsPeer[] = [
+  { label: 'tfjs-cpu', module: '@tensorflow/tfjs-backend-cpu', backend: 'cpu', baseline: true },
+];
+
+let sink = 0;
+
+function makeFamily(tf: Tf): Family {
+  const upload = (a: HostArray): TF.Tensor => tf.tensor(a.values, [...a.shape], a.dtype);
+  const read = (t: TF.Tensor): void => {
+    sink += touch(t.dataSync());
+  };
+
+  function trainStep(inputs: Readonly<Record<string, HostArray>>, options: { learningRate: number; rho: number; epsilon: number }): Case {
+    const x = upload(inputs.x);
+    const labels = upload(inputs.labels);
+    const names = ['w1', 'b1', 'w2', 'b2'];
+    const initial = names.map((n) => upload(inputs[n]));
+    // Unique names: tfjs keeps variables in a global registry by name.
+    const tag = Math.random().toString(36).slice(2, 8);
+    const weights = initial.map((t, i) => tf.variable(t, true, `bench_${tag}_${names[i]}`));
+    tf.dispose(initial);
+    const [w1, b1, w2, b2] = weights;
+    // tf.train.rmsprop(learningRate, decay, momentum, epsilon): decay is Keras' rho.
+    const optimizer = tf.train.rmsprop(options.learningRate, options.rho, 0, options.epsilon);
+    const run = (): void => {
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => {
+          const h = tf.fused.matMul({ a: x as TF.Tensor2D, b: w1 as TF.Tensor2D, bias: b1, activation: 'relu' });
+          const logits = tf.fused.matMul({ a: h, b: w2 as TF.Tensor2D, bias: b2 });
+          // tfjs has no sparse softmax cross-entropy: one-hot labels with the mean over the batch
+          // (the default reduction) is the same math as TensorKit's sparse form plus mean().
+          const oneHot = tf.cast(tf.oneHot(labels as TF.Tensor1D, logits.shape[1]), 'float32');
+          return tf.losses.softmaxCrossEntropy(oneHot, logits) as TF.Scalar;
+        }, weights);
+        optimizer.applyGradients(grads);
+        read(value);
+        read(b2);
+      });
+    };
+    return {
+      run,
+      dispose: () => {
+        optimizer.dispose();
+        tf.dispose([x, labels, ...weights]);
+      },
+    };
+  }
+
+  return {
+    library: 'tfjs',
+    numTensors: () => tf.memory().numTensors,
+    build(workload: Workload, inputs: Readonly<Record<string, HostArray>>): Case | null {
+      const c = workload.computation;
+      if (c.kind === 'trainStep') return trainStep(inputs, c);
+      const tensors = workload.inputs.map((s) => upload(inputs[s.name]));
+      const [a, b] = tensors;
+      let compute: () => TF.Tensor;
+      switch (c.kind) {
+        case 'matmul':
+          compute = () => tf.matMul(a, b, c.transposeA, c.transposeB);
+          break;
+        case 'binary':
+          compute = c.op === 'add' ? () => tf.add(a, b) : () => tf.mul(a, b);
+          break;
+        case 'unary':
+          compute = c.op === 'relu' ? () => tf.relu(a) : () => tf.exp(a);
+          break;
+        case 'reduce': {
+          const axis = c.axis === null ? undefined : c.axis;
+          compute = c.op === 'sum' ? () => tf.sum(a, axis) : c.op === 'mean' ? () => tf.mean(a, axis) : () => tf.max(a, axis);
+          break;
+        }
+        case 'softmax':
+          compute = () => tf.softmax(a);
+          break;
+        default:
+          tf.dispose(tensors);
+          return null;
+      }
+      return {
+        run: () => {
+          tf.tidy(() => read(compute()));
+        },
+        dispose: () => tf.dispose(tensors),
+      };
+    },
+  };
+}
+
+function firstLine(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+/**
+ * Loads TensorFlow.js and keeps each peer backend that imports and initialises (all, or those
+ * named in `requested`). Without `@tensorflow/tfjs-core` installed there are simply no peers.
+ */
+export async function discoverTfjs(requested: readonly string[] | null): Promise<Discovery> {
+  const notes: string[] = [];
+  const wanted = TFJS_PEERS.filter((p) => !requested || requested.includes(p.label));
+  for (const name of requested ?? []) {
+    if (!TFJS_PEERS.some((p) => p.label === name)) notes.push(`peer '${name}' is unknown (known: ${TFJS_PEERS.map((p) => p.label).join(', ')})`);
+  }
+  if (wanted.length === 0) return { contenders: [], notes };
+  let tf: Tf;
+  try {
+    const loaded = (await import('@tensorflow/tfjs-core')) as Tf & { default?: Tf };
+    tf = typeof loaded.matMul === 'function' ? loaded : (loaded.default as Tf);
+  } catch (error) {
+    return { contenders: [], notes: [...notes, `TensorFlow.js: could not import @tensorflow/tfjs-core (${firstLine(error)}); no 'vs tfjs' column`] };
+  }
+  tf.enableProdMode();
+  const family = makeFamily(tf);
+  const contenders: Contender[] = [];
+  for (const peer of wanted) {
+    try {
+      await import(peer.module);
+      if (!(await tf.setBackend(peer.backend))) throw new Error(`tf.setBackend('${peer.backend}') returned false`);
+      await tf.ready();
+    } catch (error) {
+      notes.push(`TensorFlow.js: peer ${peer.label} unavailable (${firstLine(error)})`);
+      continue;
+    }
+    contenders.push({
+      label: peer.label,
+      library: 'tfjs',
+      version: tf.version_core,
+      ours: false,
+      baseline: peer.baseline,
+      family,
+      activate: async () => {
+        await tf.setBackend(peer.backend);
+        await tf.ready();
+      },
+    });
+  }
+  return { contenders, notes };
+}
+
+/** Keeps the read results observable, so no engine could drop them as dead code. */
+export function tfjsSink(): number {
+  return sink;
+}
