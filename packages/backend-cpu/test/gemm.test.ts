@@ -172,6 +172,27 @@ describe('gemm', () => {
         check({ m: 4, n: 300, k: 5000, dt, layout: { bT: true } });
       });
 
+      it('negative strides (operands read back to front)', () => {
+        const m = 8;
+        const n = 7;
+        const k = 5;
+        const r = rng(7);
+        const a = make(dt, m * k);
+        const b = make(dt, k * n);
+        for (let i = 0; i < a.length; i++) a[i] = r();
+        for (let i = 0; i < b.length; i++) b[i] = r();
+        const c = make(dt, m * n);
+        // A's rows reversed, B's columns reversed.
+        gemm(m, n, k, a, (m - 1) * k, -k, 1, b, n - 1, n, -1, c, 0, null, GemmActivation.None);
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let p = 0; p < k; p++) s += a[(m - 1 - i) * k + p] * b[p * n + (n - 1 - j)];
+            expect(c[i * n + j]).toBeCloseTo(s, dt === 'float32' ? 5 : 12);
+          }
+        }
+      });
+
       it('arbitrary (non-unit, non-transposed) strides', () => {
         // A stored with both strides > 1 (every other element of a column-major buffer), B likewise.
         const m = 7;

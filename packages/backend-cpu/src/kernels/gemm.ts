@@ -90,8 +90,8 @@ let driver: Driver | null = null;
  *
  * Sums are accumulated in float64 whatever the storage type and rounded once when written to C;
  * relu keeps NaN (it maps only values below zero to zero). C must not overlap A or B: rows of C are
- * written while later rows of A are still to be read. Uses module-level scratch, which is safe because
- * the call is synchronous and single-threaded.
+ * written while later rows of A are still to be read. Uses shared scratch buffers (about 3 MiB,
+ * allocated on the first call), which is safe because the call is synchronous and single-threaded.
  *
  * @param m - rows of A and C.
  * @param n - columns of B and C.
@@ -401,12 +401,13 @@ function createDriver(aLike: FloatArray, bLike: FloatArray, cLike: FloatArray): 
   // cached OSR code, so early calls fell back to the interpreter dozens of times (measured: first MLP
   // training step ~2x slower than later ones). The cases cover leftover rows 0/1/2, odd and even n,
   // k > KC, and each bias/activation combination of the epilogue.
+  // Costs about 3 ms once.
   const wa = like(aLike, 5 * (KC + 1));
   const wb = like(bLike, 3 * (KC + 1));
   const wc = like(cLike, 15);
+  const wBias = like(cLike, 3);
   // Repeated because V8 allocates a function's feedback vector only after several calls, and
   // feedback is what the warm-up is for.
-  const wBias = like(cLike, 3);
   for (let rep = 0; rep < WARMUP_REPEATS; rep++) {
     run(5, 3, 2, wa, 0, 2, 1, wb, 0, 3, 1, wc, 0, null, GemmActivation.None);
     run(4, 2, 3, wa, 0, 1, 4, wb, 0, 1, 3, wc, 0, wBias, GemmActivation.Relu);

@@ -50,6 +50,7 @@ function makeFamily(tf: Tf): Family {
     const weights = initial.map((t, i) => tf.variable(t, true, `bench_${tag}_${names[i]}`));
     tf.dispose(initial);
     const [w1, b1, w2, b2] = weights;
+    const classes = inputs.w2.shape[1];
     // tf.train.rmsprop(learningRate, decay, momentum, epsilon): decay is Keras' rho.
     const optimizer = tf.train.rmsprop(options.learningRate, options.rho, 0, options.epsilon);
     const run = (): void => {
@@ -59,7 +60,7 @@ function makeFamily(tf: Tf): Family {
           const logits = tf.fused.matMul({ a: h, b: w2 as TF.Tensor2D, bias: b2 });
           // tfjs has no sparse softmax cross-entropy: one-hot labels with the mean over the batch
           // (the default reduction) is the same math as TensorKit's sparse form plus mean().
-          const oneHot = tf.cast(tf.oneHot(labels as TF.Tensor1D, logits.shape[1]), 'float32');
+          const oneHot = tf.cast(tf.oneHot(labels as TF.Tensor1D, classes), 'float32');
           return tf.losses.softmaxCrossEntropy(oneHot, logits) as TF.Scalar;
         }, weights);
         optimizer.applyGradients(grads);

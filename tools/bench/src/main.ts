@@ -1,0 +1,221 @@
+/**
+ * `pnpm bench`: times TensorKit's backends and TensorFlow.js side by side, in one process, on the
+ * same seeded inputs, and prints one table (see README.md for how to read it).
+ */
+import { writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parseArgs, USAGE, type Options } from './args.js';
+import { describeEnvironment, environmentLine } from './environment.js';
+import type { Contender } from './families/family.js';
+import { discoverTensorKit, tensorkitSink } from './families/tensorkit.js';
+import { discoverTfjs, tfjsSink } from './families/tfjs.js';
+import { measure, type Measurement } from './measure.js';
+import { generateAll } from './rng.js';
+import { formatMs, formatRatio, formatSeconds, renderTable, type Column } from './table.js';
+import { WORKLOADS, type Workload } from './workloads.js';
+
+/** One row of results, as printed and as written to `--json`. */
+export interface Result {
+  readonly workload: string;
+  readonly title: string;
+  readonly group: Workload['group'];
+  readonly backend: string;
+  readonly library: string;
+  readonly ours: boolean;
+  readonly measurement: Measurement | null;
+  /** Median time of one run in ms (null when the row failed or was skipped). */
+  readonly medianMs: number | null;
+  readonly gflops: number | null;
+  /** tfjs-cpu median / this row's median; > 1 means this row is faster. Only on TensorKit rows. */
+  vsTfjs: number | null;
+  readonly epochSeconds: number | null;
+  /** Tensors left alive per run when repetitions did not free everything (0 = clean). */
+  readonly leakedPerRun: number;
+  readonly error: string | null;
+}
+
+/** A collector when the process was started without --expose-gc: lets rows start from a clean heap. */
+function findGc(): (() => void) | null {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (typeof existing === 'function') return existing;
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? (gc as () => void) : null;
+  } catch {
+    return null;
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+async function runRow(workload: Workload, contender: Contender, options: Options, gc: (() => void) | null): Promise<Result> {
+  const base = {
+    workload: workload.id,
+    title: workload.title,
+    group: workload.group,
+    backend: contender.label,
+    library: contender.library,
+    ours: contender.ours,
+  };
+  const empty = { measurement: null, medianMs: null, gflops: null, vsTfjs: null, epochSeconds: null, leakedPerRun: 0 };
+  let c;
+  try {
+    await contender.activate();
+    c = contender.family.build(workload, generateAll(workload.id, workload.inputs));
+  } catch (error) {
+    return { ...base, ...empty, error: `setup failed: ${message(error)}` };
+  }
+  if (!c) return { ...base, ...empty, error: 'not expressible in this library' };
+  try {
+    gc?.();
+    const m = await measure(c, contender.family.numTensors, {
+      repeats: options.repeats,
+      warmupRuns: 3,
+      warmupMs: options.warmupMs,
+      minSampleMs: options.minSampleMs,
+    });
+    const final = m.tensorsAfter[m.tensorsAfter.length - 1];
+    const grew = m.tensorsAfter.some((n) => n !== m.tensorsBefore);
+    const runs = m.inner * m.tensorsAfter.length;
+    return {
+      ...base,
+      measurement: m,
+      medianMs: m.medianMs,
+      gflops: workload.flops ? workload.flops / (m.medianMs * 1e6) : null,
+      vsTfjs: null,
+      epochSeconds: workload.stepsPerEpoch ? (workload.stepsPerEpoch * m.medianMs) / 1000 : null,
+      leakedPerRun: grew ? (final - m.tensorsBefore) / runs : 0,
+      error: null,
+    };
+  } catch (error) {
+    return { ...base, ...empty, error: `run failed: ${message(error)}` };
+  } finally {
+    try {
+      c.dispose();
+    } catch {
+      // A failed dispose must not hide the row's result.
+    }
+  }
+}
+
+const COLUMNS: readonly Column[] = [
+  { header: 'workload', align: 'left' },
+  { header: 'backend', align: 'left' },
+  { header: 'time (median ms)', align: 'right' },
+  { header: 'GFLOP/s', align: 'right' },
+  { header: 'vs tfjs', align: 'right' },
+  { header: 'note', align: 'left' },
+];
+
+function tableRows(results: readonly Result[]): string[][] {
+  const rows: string[][] = [];
+  for (const r of results) {
+    if (r.error !== null || r.medianMs === null) {
+      rows.push([r.title, r.backend, '—', '—', '—', r.error ?? 'no result']);
+      continue;
+    }
+    const notes: string[] = [];
+    if (r.epochSeconds !== null) notes.push(`epoch (${WORKLOADS.find((w) => w.id === r.workload)?.stepsPerEpoch} steps) ≈ ${formatSeconds(r.epochSeconds)}`);
+    if (r.group === 'training' && r.gflops !== null) notes.push('GFLOP/s counts matmul FLOPs only');
+    const vs = r.ours ? (r.vsTfjs === null ? '—' : formatRatio(r.vsTfjs)) : r.backend === 'tfjs-cpu' ? 'baseline' : '';
+    rows.push([r.title, r.backend, formatMs(r.medianMs), r.gflops === null ? '—' : r.gflops.toFixed(2), vs, notes.join('; ')]);
+    if (r.leakedPerRun !== 0) {
+      const m = r.measurement!;
+      rows.push([
+        `⚠ WARNING ${r.title}`,
+        r.backend,
+        '',
+        '',
+        '',
+        `memory: numTensors went ${m.tensorsBefore} → ${m.tensorsAfter.join(', ')} across samples (${r.leakedPerRun > 0 ? '+' : ''}${r.leakedPerRun.toFixed(2)} per run)`,
+      ]);
+    }
+  }
+  return rows;
+}
+
+async function main(): Promise<number> {
+  let options: Options;
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`bench: ${message(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const ours = await discoverTensorKit(options.backends);
+  const peers = await discoverTfjs(options.peers);
+  const notes = [...ours.notes, ...peers.notes];
+  const contenders = [...ours.contenders, ...peers.contenders];
+  const needle = options.filter?.toLowerCase() ?? null;
+  const workloads = WORKLOADS.filter((w) => !needle || w.title.toLowerCase().includes(needle) || w.id.toLowerCase().includes(needle));
+
+  const libraries: Record<string, string> = {};
+  for (const c of contenders) libraries[c.library === 'tensorkit' ? 'TensorKit' : 'tfjs-core'] = c.version;
+  const env = describeEnvironment(libraries);
+  console.log(environmentLine(env));
+  for (const note of notes) console.log(`note: ${note}`);
+  if (ours.contenders.length === 0) {
+    console.error('bench: no TensorKit backend to run');
+    return 1;
+  }
+  if (workloads.length === 0) {
+    console.error(`bench: no workload matches --filter '${options.filter}'; workloads: ${WORKLOADS.map((w) => w.id).join(', ')}`);
+    return 1;
+  }
+
+  const gc = findGc();
+  const results: Result[] = [];
+  for (const workload of workloads) {
+    const rows: Result[] = [];
+    for (const contender of contenders) {
+      process.stderr.write(`  ${workload.title} on ${contender.label} ... `);
+      const result = await runRow(workload, contender, options, gc);
+      process.stderr.write(result.medianMs === null ? `${result.error}\n` : `${formatMs(result.medianMs)} ms\n`);
+      rows.push(result);
+    }
+    const baseline = rows.find((r) => !r.ours && contenders.find((c) => c.label === r.backend)?.baseline && r.medianMs !== null);
+    for (const r of rows) if (r.ours && baseline && r.medianMs) r.vsTfjs = baseline.medianMs! / r.medianMs;
+    results.push(...rows);
+  }
+
+  console.log('');
+  console.log(renderTable(COLUMNS, tableRows(results)));
+  console.log('');
+  console.log(
+    `time: median of ${options.repeats} samples after warm-up, results read back inside the timing; ` +
+      "vs tfjs = tfjs-cpu time / TensorKit time (> 1: TensorKit is faster).",
+  );
+  const leaks = results.filter((r) => r.leakedPerRun !== 0);
+  if (leaks.length > 0) console.log(`WARNING: ${leaks.length} row(s) did not free every tensor between repetitions (see ⚠ rows).`);
+
+  if (options.json) {
+    const report = {
+      environment: env,
+      options,
+      notes,
+      results,
+      checksum: tensorkitSink() + tfjsSink(),
+    };
+    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`wrote ${options.json}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
