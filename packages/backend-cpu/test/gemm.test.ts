@@ -17,7 +17,7 @@ type DT = 'float32' | 'float64';
 const make = (dt: DT, len: number): FloatArray => (dt === 'float32' ? new Float32Array(len) : new Float64Array(len));
 
 interface Layout {
-  /** Logical A is m x k, B is k x n; `t` stores the operand transposed (column-major). */
+  /** Logical A is m x k and B is k x n; aT / bT store that operand transposed (column-major). */
   aT: boolean;
   bT: boolean;
   /** Extra elements between rows (or columns, when transposed): a padded leading dimension. */
