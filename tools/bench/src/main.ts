@@ -30,7 +30,16 @@ export interface Result {
   /** tfjs-cpu median / this row's median; > 1 means this row is faster. Only on TensorKit rows. */
   vsTfjs: number | null;
   readonly epochSeconds: number | null;
-  /** Tensors left alive per run when repetitions did not free everything (0 = clean). */
+  /**
+   * Largest difference between this row's outputs and the reference row's (tfjs-cpu when present),
+   * relative to the largest magnitude of each output; null when there was nothing to compare.
+   */
+  maxRelDiff: number | null;
+  /** Tensors still alive after the case was disposed, beyond those alive before it was built. */
+  leftAfterDispose: number;
+  /** False when the live tensor count moved across the timed samples. */
+  readonly memoryStable: boolean;
+  /** Net tensors left alive per timed run (0 when the count ended where it started). */
   readonly leakedPerRun: number;
   readonly error: string | null;
 }
@@ -52,7 +61,30 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
 }
 
-async function runRow(workload: Workload, contender: Contender, options: Options, gc: (() => void) | null): Promise<Result> {
+/** Outputs that differ by more than this (relative to their scale) are reported as a mismatch. */
+const TOLERANCE = 1e-3;
+
+/** max over outputs of max|a - b| / max|b|. */
+function relativeDifference(a: readonly Float32Array[], b: readonly Float32Array[]): number {
+  if (a.length !== b.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].length !== b[i].length) return Infinity;
+    let scale = 1e-6;
+    let diff = 0;
+    for (let j = 0; j < b[i].length; j++) {
+      scale = Math.max(scale, Math.abs(b[i][j]));
+      const d = Math.abs(a[i][j] - b[i][j]);
+      diff = d > diff || d !== d ? d : diff;
+    }
+    worst = Math.max(worst, diff !== diff ? Infinity : diff / scale);
+  }
+  return worst;
+}
+
+type Row = Result & { outputs: Float32Array[] | null };
+
+async function runRow(workload: Workload, contender: Contender, options: Options, gc: (() => void) | null): Promise<Row> {
   const base = {
     workload: workload.id,
     title: workload.title,
@@ -61,7 +93,7 @@ async function runRow(workload: Workload, contender: Contender, options: Options
     library: contender.library,
     ours: contender.ours,
   };
-  const empty = { measurement: null, medianMs: null, gflops: null, vsTfjs: null, epochSeconds: null, leakedPerRun: 0 };
+  const empty = { measurement: null, medianMs: null, gflops: null, vsTfjs: null, epochSeconds: null, memoryStable: true, leakedPerRun: 0, maxRelDiff: null, leftAfterDispose: 0, outputs: null };
   let c;
   try {
     await contender.activate();
@@ -70,6 +102,13 @@ async function runRow(workload: Workload, contender: Contender, options: Options
     return { ...base, ...empty, error: `setup failed: ${message(error)}` };
   }
   if (!c) return { ...base, ...empty, error: 'not expressible in this library' };
+  let outputs: Float32Array[] | null = null;
+  try {
+    outputs = await c.probe();
+  } catch (error) {
+    c.dispose();
+    return { ...base, ...empty, error: `run failed: ${message(error)}` };
+  }
   try {
     gc?.();
     const m = await measure(c, contender.family.numTensors, {
@@ -79,7 +118,7 @@ async function runRow(workload: Workload, contender: Contender, options: Options
       minSampleMs: options.minSampleMs,
     });
     const final = m.tensorsAfter[m.tensorsAfter.length - 1];
-    const grew = m.tensorsAfter.some((n) => n !== m.tensorsBefore);
+    const moved = m.tensorsAfter.some((n) => n !== m.tensorsBefore);
     const runs = m.inner * m.tensorsAfter.length;
     return {
       ...base,
@@ -88,7 +127,11 @@ async function runRow(workload: Workload, contender: Contender, options: Options
       gflops: workload.flops ? workload.flops / (m.medianMs * 1e6) : null,
       vsTfjs: null,
       epochSeconds: workload.stepsPerEpoch ? (workload.stepsPerEpoch * m.medianMs) / 1000 : null,
-      leakedPerRun: grew ? (final - m.tensorsBefore) / runs : 0,
+      memoryStable: !moved,
+      leakedPerRun: (final - m.tensorsBefore) / runs,
+      maxRelDiff: null,
+      leftAfterDispose: 0,
+      outputs,
       error: null,
     };
   } catch (error) {
@@ -100,6 +143,14 @@ async function runRow(workload: Workload, contender: Contender, options: Options
       // A failed dispose must not hide the row's result.
     }
   }
+}
+
+/** Runs one row, then checks that disposing its case freed everything it had made. */
+async function runRowChecked(workload: Workload, contender: Contender, options: Options, gc: (() => void) | null): Promise<Row> {
+  const before = contender.family.numTensors();
+  const row = await runRow(workload, contender, options, gc);
+  row.leftAfterDispose = contender.family.numTensors() - before;
+  return row;
 }
 
 const COLUMNS: readonly Column[] = [
@@ -114,8 +165,14 @@ const COLUMNS: readonly Column[] = [
 function tableRows(results: readonly Result[]): string[][] {
   const rows: string[][] = [];
   for (const r of results) {
+    const afterDispose = (): void => {
+      if (r.leftAfterDispose !== 0) {
+        rows.push([`⚠ WARNING ${r.title}`, r.backend, '', '', '', `memory: ${r.leftAfterDispose} tensor(s) still alive after the case was disposed`]);
+      }
+    };
     if (r.error !== null || r.medianMs === null) {
       rows.push([r.title, r.backend, '—', '—', '—', r.error ?? 'no result']);
+      afterDispose();
       continue;
     }
     const notes: string[] = [];
@@ -123,7 +180,10 @@ function tableRows(results: readonly Result[]): string[][] {
     if (r.group === 'training' && r.gflops !== null) notes.push('GFLOP/s counts matmul FLOPs only');
     const vs = r.ours ? (r.vsTfjs === null ? '—' : formatRatio(r.vsTfjs)) : r.backend === 'tfjs-cpu' ? 'baseline' : '';
     rows.push([r.title, r.backend, formatMs(r.medianMs), r.gflops === null ? '—' : r.gflops.toFixed(2), vs, notes.join('; ')]);
-    if (r.leakedPerRun !== 0) {
+    if (r.maxRelDiff !== null && !(r.maxRelDiff <= TOLERANCE)) {
+      rows.push([`⚠ WARNING ${r.title}`, r.backend, '', '', '', `outputs differ from the reference row by ${r.maxRelDiff.toExponential(2)} (relative; tolerance ${TOLERANCE})`]);
+    }
+    if (!r.memoryStable) {
       const m = r.measurement!;
       rows.push([
         `⚠ WARNING ${r.title}`,
@@ -134,6 +194,7 @@ function tableRows(results: readonly Result[]): string[][] {
         `memory: numTensors went ${m.tensorsBefore} → ${m.tensorsAfter.join(', ')} across samples (${r.leakedPerRun > 0 ? '+' : ''}${r.leakedPerRun.toFixed(2)} per run)`,
       ]);
     }
+    afterDispose();
   }
   return rows;
 }
@@ -174,16 +235,21 @@ async function main(): Promise<number> {
   const gc = findGc();
   const results: Result[] = [];
   for (const workload of workloads) {
-    const rows: Result[] = [];
+    const rows: Row[] = [];
     for (const contender of contenders) {
       process.stderr.write(`  ${workload.title} on ${contender.label} ... `);
-      const result = await runRow(workload, contender, options, gc);
+      const result = await runRowChecked(workload, contender, options, gc);
       process.stderr.write(result.medianMs === null ? `${result.error}\n` : `${formatMs(result.medianMs)} ms\n`);
       rows.push(result);
     }
     const baseline = rows.find((r) => !r.ours && contenders.find((c) => c.label === r.backend)?.baseline && r.medianMs !== null);
     for (const r of rows) if (r.ours && baseline && r.medianMs) r.vsTfjs = baseline.medianMs! / r.medianMs;
-    results.push(...rows);
+    // Cross-check: every row against the baseline peer (or, without one, the first row that ran).
+    const reference = baseline ?? rows.find((r) => r.outputs !== null);
+    for (const r of rows) {
+      if (r !== reference && r.outputs && reference?.outputs) r.maxRelDiff = relativeDifference(r.outputs, reference.outputs);
+    }
+    results.push(...rows.map(({ outputs: _outputs, ...result }) => result));
   }
 
   console.log('');
@@ -193,8 +259,18 @@ async function main(): Promise<number> {
     `time: median of ${options.repeats} samples after warm-up, results read back inside the timing; ` +
       "vs tfjs = tfjs-cpu time / TensorKit time (> 1: TensorKit is faster).",
   );
-  const leaks = results.filter((r) => r.leakedPerRun !== 0);
-  if (leaks.length > 0) console.log(`WARNING: ${leaks.length} row(s) did not free every tensor between repetitions (see ⚠ rows).`);
+  const compared = results.filter((r) => r.maxRelDiff !== null);
+  const mismatched = compared.filter((r) => !(r.maxRelDiff! <= TOLERANCE));
+  if (compared.length > 0) {
+    const worst = Math.max(...compared.map((r) => r.maxRelDiff!));
+    console.log(
+      mismatched.length === 0
+        ? `outputs cross-checked: ${compared.length} row(s) agree with the reference row (largest relative difference ${worst.toExponential(2)}, tolerance ${TOLERANCE}).`
+        : `WARNING: ${mismatched.length} row(s) compute different outputs from the reference row (see ⚠ rows).`,
+    );
+  }
+  const leaks = results.filter((r) => !r.memoryStable || r.leftAfterDispose !== 0);
+  if (leaks.length > 0) console.log(`WARNING: ${leaks.length} row(s) did not free every tensor (see ⚠ rows).`);
 
   if (options.json) {
     const report = {

@@ -48,17 +48,16 @@ export function median(values: readonly number[]): number {
 
 /** Warms `c` up, then times it. `numTensors` counts the live tensors of the case's library. */
 export async function measure(c: Case, numTensors: () => number, options: MeasureOptions): Promise<Measurement> {
-  // Warm-up, which also estimates the time of one run.
-  let runs = 0;
+  // Warm-up, which also estimates the time of one run (median of the warm-up runs).
+  const warmTimes: number[] = [];
   const warmStart = performance.now();
-  let last = 0;
-  while (runs < options.warmupRuns || performance.now() - warmStart < options.warmupMs) {
+  while (warmTimes.length < options.warmupRuns || performance.now() - warmStart < options.warmupMs) {
     const t0 = performance.now();
     await once(c);
-    last = performance.now() - t0;
-    runs++;
+    warmTimes.push(performance.now() - t0);
   }
-  const inner = Math.max(1, Math.ceil(options.minSampleMs / Math.max(last, 1e-3)));
+  const estimate = median(warmTimes.slice(warmTimes.length >> 1));
+  const inner = Math.max(1, Math.ceil(options.minSampleMs / Math.max(estimate, 1e-4)));
   const tensorsBefore = numTensors();
   const samplesMs: number[] = [];
   const tensorsAfter: number[] = [];

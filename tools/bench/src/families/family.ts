@@ -15,6 +15,12 @@ export interface Case {
    * temporary it creates.
    */
   run(): void | Promise<void>;
+  /**
+   * The workload's outputs, computed once outside the timing and without changing any state, to
+   * check that every contender computes the same thing: the result for an op; the loss followed by
+   * the gradients of w1, b1, w2, b2 for a training step.
+   */
+  probe(): Promise<Float32Array[]>;
   /** Frees the inputs and any state (variables, optimizer slots). */
   dispose(): void;
 }

@@ -32,6 +32,15 @@ function upload(a: HostArray): tk.Tensor {
   return tk.tensor(a.values, { shape: [...a.shape], dtype: a.dtype });
 }
 
+/** Runs `compute` once in a memory scope and returns copies of its outputs as float32. */
+async function probeOf(compute: () => tk.Tensor[]): Promise<Float32Array[]> {
+  return tk.tidyAsync(async () => {
+    const out: Float32Array[] = [];
+    for (const t of compute()) out.push(Float32Array.from(await t.data()));
+    return out;
+  });
+}
+
 /** Runs `compute` in a memory scope and reads every tensor it returns inside the same scope. */
 function repetition(sync: boolean, compute: () => tk.Tensor[]): () => void | Promise<void> {
   const read = reader(sync);
@@ -59,14 +68,17 @@ function trainStep(sync: boolean, inputs: Readonly<Record<string, HostArray>>, o
   // variable() copies its initial value.
   tk.dispose([initial, zeros]);
   const [w1, b1, w2, b2] = weights;
-  const step = repetition(sync, () => {
+  const lossAndGrads = (): [tk.Tensor, tk.Tensor[]] => {
     const tape = new tk.GradientTape();
     const loss = tape.record(() => {
       const h = tk.dense(x, w1, b1, 'relu');
       const logits = tk.dense(h, w2, b2, 'linear');
       return tk.sparseSoftmaxCrossEntropy(labels, logits).mean();
     });
-    const grads = tape.gradient(loss, weights);
+    return [loss, tape.gradient(loss, weights)];
+  };
+  const step = repetition(sync, () => {
+    const [loss, grads] = lossAndGrads();
     weights.forEach((w, i) => tk.rmspropUpdate(w, grads[i], meanSquares[i], options));
     // The loss, and the last variable updated: on a backend that queues work, reading it waits for
     // every update before it.
@@ -74,6 +86,11 @@ function trainStep(sync: boolean, inputs: Readonly<Record<string, HostArray>>, o
   });
   return {
     run: step,
+    probe: () =>
+      probeOf(() => {
+        const [loss, grads] = lossAndGrads();
+        return [loss, ...grads];
+      }),
     dispose: () => tk.dispose([x, labels, ...weights, ...meanSquares]),
   };
 }
@@ -113,7 +130,7 @@ export const tensorkitFamily: Family = {
         tk.dispose(tensors);
         return null;
     }
-    return { run: repetition(sync, compute), dispose: () => tk.dispose(tensors) };
+    return { run: repetition(sync, compute), probe: () => probeOf(compute), dispose: () => tk.dispose(tensors) };
   },
 };
 

@@ -53,16 +53,18 @@ function makeFamily(tf: Tf): Family {
     const classes = inputs.w2.shape[1];
     // tf.train.rmsprop(learningRate, decay, momentum, epsilon): decay is Keras' rho.
     const optimizer = tf.train.rmsprop(options.learningRate, options.rho, 0, options.epsilon);
+    const lossAndGrads = () =>
+      tf.variableGrads(() => {
+        const h = tf.fused.matMul({ a: x as TF.Tensor2D, b: w1 as TF.Tensor2D, bias: b1, activation: 'relu' });
+        const logits = tf.fused.matMul({ a: h, b: w2 as TF.Tensor2D, bias: b2 });
+        // tfjs has no sparse softmax cross-entropy: one-hot labels with the mean over the batch
+        // (the default reduction) is the same math as TensorKit's sparse form plus mean().
+        const oneHot = tf.cast(tf.oneHot(labels as TF.Tensor1D, classes), 'float32');
+        return tf.losses.softmaxCrossEntropy(oneHot, logits) as TF.Scalar;
+      }, weights);
     const run = (): void => {
       tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => {
-          const h = tf.fused.matMul({ a: x as TF.Tensor2D, b: w1 as TF.Tensor2D, bias: b1, activation: 'relu' });
-          const logits = tf.fused.matMul({ a: h, b: w2 as TF.Tensor2D, bias: b2 });
-          // tfjs has no sparse softmax cross-entropy: one-hot labels with the mean over the batch
-          // (the default reduction) is the same math as TensorKit's sparse form plus mean().
-          const oneHot = tf.cast(tf.oneHot(labels as TF.Tensor1D, classes), 'float32');
-          return tf.losses.softmaxCrossEntropy(oneHot, logits) as TF.Scalar;
-        }, weights);
+        const { value, grads } = lossAndGrads();
         optimizer.applyGradients(grads);
         read(value);
         read(b2);
@@ -70,6 +72,13 @@ function makeFamily(tf: Tf): Family {
     };
     return {
       run,
+      probe: async () => {
+        const { value, grads } = lossAndGrads();
+        const outputs = [value, ...weights.map((w) => grads[w.name])];
+        const values = outputs.map((t) => Float32Array.from(t.dataSync()));
+        tf.dispose(outputs);
+        return values;
+      },
       dispose: () => {
         optimizer.dispose();
         tf.dispose([x, labels, ...weights]);
@@ -112,6 +121,13 @@ function makeFamily(tf: Tf): Family {
         run: () => {
           tf.tidy(() => read(compute()));
         },
+        probe: async () => {
+          let values = new Float32Array(0);
+          tf.tidy(() => {
+            values = Float32Array.from(compute().dataSync());
+          });
+          return [values];
+        },
         dispose: () => tf.dispose(tensors),
       };
     },
@@ -141,6 +157,11 @@ export async function discoverTfjs(requested: readonly string[] | null): Promise
     return { contenders: [], notes: [...notes, `TensorFlow.js: could not import @tensorflow/tfjs-core (${firstLine(error)}); no 'vs tfjs' column`] };
   }
   tf.enableProdMode();
+  try {
+    await import('./tfjs-gradients.js');
+  } catch (error) {
+    notes.push(`TensorFlow.js: could not register its gradients (${firstLine(error)}); its training step will fail`);
+  }
   const family = makeFamily(tf);
   const contenders: Contender[] = [];
   for (const peer of wanted) {
