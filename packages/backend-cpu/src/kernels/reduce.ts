@@ -9,6 +9,10 @@ import { CpuStorage, valuesOf } from '../storage.js';
 export function reduce({ op, x, outer, reduceSize: size, inner, outDtype }: ReduceArgs): CpuStorage {
   const v = valuesOf(x.dataId);
   const out = allocate(outDtype, outer * inner);
+  if (inner === 1 && (op === 'sum' || op === 'max' || op === 'min')) {
+    reduceRows(op, v, outer, size, out);
+    return new CpuStorage(out);
+  }
   const acc = new Float64Array(inner);
   const best = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
@@ -63,4 +67,21 @@ export function reduce({ op, x, outer, reduceSize: size, inner, outDtype }: Redu
     out.set(acc, o * inner);
   }
   return new CpuStorage(out);
+}
+
+/** The common last-axis case (inner = 1) without accumulator arrays: one pass per row. */
+function reduceRows(op: 'sum' | 'max' | 'min', v: ArrayLike<number>, rows: number, size: number, out: { [i: number]: number }): void {
+  for (let r = 0; r < rows; r++) {
+    const start = r * size;
+    if (op === 'sum') {
+      let s = 0;
+      for (let i = 0; i < size; i++) s += v[start + i];
+      out[r] = s;
+    } else {
+      let m = v[start];
+      if (op === 'max') for (let i = 1; i < size; i++) m = Math.max(m, v[start + i]);
+      else for (let i = 1; i < size; i++) m = Math.min(m, v[start + i]);
+      out[r] = m;
+    }
+  }
 }
