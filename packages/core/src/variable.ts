@@ -2,7 +2,7 @@
 import { isFloat, type DType } from './dtype.js';
 import { createTensor, disposeTensor, replaceStorage, retainStorage, assertLive, withoutTapes, type Storage } from './engine/engine.js';
 import { DTypeError, ShapeError, formatShape } from './errors.js';
-import { toTensor, type TensorLike } from './ops/convert.js';
+import { tensor, toTensor, type TensorLike } from './ops/convert.js';
 import { add, cast, sub } from './ops/elementwise.js';
 import { clone } from './ops/reshape.js';
 import { shapesEqual } from './shape.js';
@@ -95,7 +95,9 @@ export class Variable extends Tensor {
  * @example const w = variable(randomUniform([784, 512], { maxval: 0.1 })); w.assignSub(g.mul(1e-3));
  */
 export function variable(initial: TensorLike, options: VariableOptions = {}): Variable {
-  const made = toTensor('variable', initial, 'initial value');
+  // Plain values are read straight into the requested dtype (float64 keeps its precision).
+  const made =
+    initial instanceof Tensor ? { tensor: initial, created: false } : { tensor: tensor(initial, { dtype: options.dtype }), created: true };
   try {
     const source = options.dtype && options.dtype !== made.tensor.dtype ? cast(made.tensor, options.dtype) : made.tensor;
     const copy = withoutTapes(() => clone(source));

@@ -11,6 +11,15 @@ function roundHalfEven(x: number): number {
   return Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : r;
 }
 
+/**
+ * `x ** y` with IEEE 754 / C99 special cases, which NumPy follows and JavaScript does not:
+ * `1 ** y` is 1 for every y (NaN included) and `(-1) ** ±Infinity` is 1.
+ */
+function ieeePow(x: number, y: number): number {
+  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
+  return Math.pow(x, y);
+}
+
 /** Logistic function without overflow for large |x|. */
 function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
@@ -49,9 +58,13 @@ function binaryRow(op: BinaryArgs['op'], a: Values, ao: number, as: number, b: V
   switch (op) {
     case 'add': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as] + b[bo + i * bs]; return;
     case 'sub': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as] - b[bo + i * bs]; return;
-    case 'mul': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as] * b[bo + i * bs]; return;
+    case 'mul':
+      // int32 products wrap around like C (and NumPy); a double product would lose the low bits first.
+      if (out instanceof Int32Array) for (let i = 0; i < n; i++) out[oo + i] = Math.imul(a[ao + i * as], b[bo + i * bs]);
+      else for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as] * b[bo + i * bs];
+      return;
     case 'div': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as] / b[bo + i * bs]; return;
-    case 'pow': for (let i = 0; i < n; i++) out[oo + i] = Math.pow(a[ao + i * as], b[bo + i * bs]); return;
+    case 'pow': for (let i = 0; i < n; i++) out[oo + i] = ieeePow(a[ao + i * as], b[bo + i * bs]); return;
     case 'maximum': for (let i = 0; i < n; i++) out[oo + i] = Math.max(a[ao + i * as], b[bo + i * bs]); return;
     case 'minimum': for (let i = 0; i < n; i++) out[oo + i] = Math.min(a[ao + i * as], b[bo + i * bs]); return;
     case 'equal': for (let i = 0; i < n; i++) out[oo + i] = a[ao + i * as] === b[bo + i * bs] ? 1 : 0; return;

@@ -4,13 +4,14 @@
  */
 import type { FusedActivation } from '../backend/contract.js';
 import { isFloat } from '../dtype.js';
-import { canReadSync, disposeTensor, readValuesSync, runFused } from '../engine/engine.js';
+import { canReadSync, disposeTensor, readValuesSync, runFused, withoutTapes } from '../engine/engine.js';
+import { tidy } from '../engine/scope.js';
 import type { GradientFunction } from '../engine/tape-types.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import { normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { toTensor, type TensorLike } from './convert.js';
-import { add, div, exp, greater, mul, relu, sigmoid, square, sub, tanh, where } from './elementwise.js';
+import { add, div, exp, greater, log, mul, relu, sigmoid, square, sub, tanh, where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { logSumExp, max, sum } from './reduction.js';
 import { expandDims, oneHot } from './reshape.js';
@@ -45,7 +46,7 @@ export function softmax(logits: TensorLike, axis = -1): Tensor {
     const at = normalizeAxis('softmax', axis, x.rank);
     const cols = x.shape[at];
     const gradient: GradientFunction = (dy, { output }) => [() => mul(output, sub(dy, sum(mul(dy, output), at, true)))];
-    if (at !== x.rank - 1) return softmaxComposite(x, at);
+    if (at !== x.rank - 1) return tidy(() => softmaxComposite(x, at));
     return runFused({
       op: 'softmax',
       fused: 'softmax',
@@ -66,9 +67,14 @@ export function logSoftmax(logits: TensorLike, axis = -1): Tensor {
     requireFloat('logSoftmax', 'logits', x);
     const at = normalizeAxis('logSoftmax', axis, x.rank);
     const cols = x.shape[at];
-    const composite = () => sub(x, logSumExp(x, at, true));
+    // (x - max) - log(sum(exp(x - max))): subtracting the max first keeps float32 exact where
+    // x - logSumExp(x) would cancel catastrophically for large logits.
+    const composite = () => {
+      const shifted = sub(x, withoutTapes(() => max(x, at, true)));
+      return sub(shifted, log(sum(exp(shifted), at, true)));
+    };
     const gradient: GradientFunction = (dy, { output }) => [() => sub(dy, mul(exp(output), sum(dy, at, true)))];
-    if (at !== x.rank - 1) return composite();
+    if (at !== x.rank - 1) return tidy(composite);
     return runFused({
       op: 'logSoftmax',
       fused: 'logSoftmax',
@@ -109,7 +115,9 @@ export function sparseSoftmaxCrossEntropy(labels: TensorLike, logits: TensorLike
     }
     const rows = y.size;
     const composite = () => {
-      const picked = sum(mul(x, oneHot(y, classes, { dtype: x.dtype as 'float32' | 'float64' })), -1);
+      // Select with where, not a product with the one-hot matrix: -Inf · 0 would be NaN.
+      const isLabel = oneHot(y, classes, { dtype: 'int32' }).greater(0);
+      const picked = sum(where(isLabel, x, 0), -1);
       return sub(logSumExp(x, -1), picked);
     };
     const gradient: GradientFunction = (dy, { inputs: [savedLabels, savedLogits] }) => [

@@ -2,6 +2,7 @@
 import type { ReduceOp } from '../backend/contract.js';
 import { isFloat, type DType } from '../dtype.js';
 import { disposeTensor, runOp, withoutTapes } from '../engine/engine.js';
+import { tidy } from '../engine/scope.js';
 import type { GradientFunction } from '../engine/tape-types.js';
 import { ShapeError, formatShape } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
@@ -25,11 +26,18 @@ function outputDtype(op: ReduceOp, dtype: DType): DType {
  * Runs one reduction kernel: `axes` (sorted, unique) are made adjacent by a transpose if they are
  * not already, so the kernel always sees `[outer, reduce, inner]`.
  */
-function reduce(op: ReduceOp, name: string, x: Tensor, axes: readonly number[], keepDims: boolean, gradient?: GradientFunction): Tensor {
+function reduce(
+  op: ReduceOp,
+  name: string,
+  x: Tensor,
+  axes: readonly number[],
+  keepDims: boolean,
+  gradientFor?: (axes: readonly number[]) => GradientFunction,
+): Tensor {
   const shape = x.shape;
   const outShape = keepDims ? keptShape(shape, axes) : shape.filter((_, i) => !axes.includes(i));
   const dtype = outputDtype(op, x.dtype);
-  if (axes.length === 0) return clone(x);
+  if (axes.length === 0) return dtype === x.dtype ? clone(x) : cast(x, dtype);
   const reduceSize = axes.reduce((p, a) => p * shape[a], 1);
   if (reduceSize === 0 && op !== 'sum' && op !== 'prod') {
     throw new ShapeError(`${name}: cannot reduce a zero-size dimension of shape ${formatShape(shape)} over axes [${axes.join(',')}]; ${name} of nothing is undefined`);
@@ -37,10 +45,13 @@ function reduce(op: ReduceOp, name: string, x: Tensor, axes: readonly number[], 
   const adjacent = axes[axes.length - 1] - axes[0] === axes.length - 1;
   let input = x;
   let first = axes[0];
+  let recordedAxes = axes;
   if (!adjacent) {
     const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
     input = transpose(x, [...kept, ...axes]);
     first = kept.length;
+    // The tape records the reduction of the transposed input, so its gradient uses these axes.
+    recordedAxes = axes.map((_, i) => first + i);
   }
   try {
     const outer = sizeOf(input.shape.slice(0, first));
@@ -52,7 +63,7 @@ function reduce(op: ReduceOp, name: string, x: Tensor, axes: readonly number[], 
       shape: outShape,
       dtype,
       kernel: (k, [ix]) => k.reduce({ op, x: ix, outer, reduceSize, inner, outDtype: dtype }),
-      gradient: isFloat(dtype) && gradient ? gradient : undefined,
+      gradient: isFloat(dtype) && gradientFor ? gradientFor(recordedAxes) : undefined,
     });
   } finally {
     if (input !== x) disposeTensor(input);
@@ -81,7 +92,7 @@ function spread(dy: Tensor, shape: readonly number[], axes: readonly number[]): 
 export function sum(x: TensorLike, axes?: number | readonly number[], keepDims = false): Tensor {
   return withTensor('sum', x, (t) => {
     const resolved = normalizeAxes('sum', axes, t.rank);
-    return reduce('sum', 'sum', t, resolved, keepDims, (dy, { inputs: [input] }) => [() => spread(dy, input.shape, resolved)]);
+    return reduce('sum', 'sum', t, resolved, keepDims, (at) => (dy, { inputs: [input] }) => [() => spread(dy, input.shape, at)]);
   });
 }
 
@@ -105,10 +116,10 @@ function extremum(op: 'max' | 'min', x: TensorLike, axes: number | readonly numb
   return withTensor(op, x, (t) => {
     const resolved = normalizeAxes(op, axes, t.rank);
     // Ties share the gradient equally, as TensorFlow does.
-    return reduce(op, op, t, resolved, keepDims, (dy, { inputs: [input], output }) => [
+    return reduce(op, op, t, resolved, keepDims, (at) => (dy, { inputs: [input], output }) => [
       () => {
-        const mask = cast(equal(input, reshape(output, keptShape(input.shape, resolved))), input.dtype);
-        return div(mul(mask, spread(dy, input.shape, resolved)), spread(sum(mask, resolved), input.shape, resolved));
+        const mask = cast(equal(input, reshape(output, keptShape(input.shape, at))), input.dtype);
+        return div(mul(mask, spread(dy, input.shape, at)), spread(sum(mask, at), input.shape, at));
       },
     ]);
   });
@@ -128,20 +139,20 @@ export function min(x: TensorLike, axes?: number | readonly number[], keepDims =
 export function prod(x: TensorLike, axes?: number | readonly number[], keepDims = false): Tensor {
   return withTensor('prod', x, (t) => {
     const resolved = normalizeAxes('prod', axes, t.rank);
-    return reduce('prod', 'prod', t, resolved, keepDims, (dy, { inputs: [input] }) => [
+    return reduce('prod', 'prod', t, resolved, keepDims, (at) => (dy, { inputs: [input] }) => [
       () => {
         // d(prod)/dx_i is the product of the others: prod/x_i without zeros; with one zero only
         // that element gets the product of the rest; with two or more, all zero.
         const isZero = equal(input, 0);
         const nonZero = where(isZero, 1, input);
-        const productOfNonZero = spread(prod(nonZero, resolved), input.shape, resolved);
-        const zeroCount = spread(sum(cast(isZero, input.dtype), resolved), input.shape, resolved);
+        const productOfNonZero = spread(prod(nonZero, at), input.shape, at);
+        const zeroCount = spread(sum(cast(isZero, input.dtype), at), input.shape, at);
         const others = where(
           equal(zeroCount, 0),
           div(productOfNonZero, nonZero),
           where(equal(zeroCount, 1), where(isZero, productOfNonZero, 0), 0),
         );
-        return mul(others, spread(dy, input.shape, resolved));
+        return mul(others, spread(dy, input.shape, at));
       },
     ]);
   });
@@ -176,27 +187,18 @@ export function argmin(x: TensorLike, axis?: number): Tensor {
  * gradient does not flow through: its contributions cancel exactly).
  */
 export function logSumExp(x: TensorLike, axes?: number | readonly number[], keepDims = false): Tensor {
-  return withTensor('logSumExp', x, (t) => {
-    const input = isFloat(t.dtype) ? t : cast(t, 'float32');
-    const resolved = normalizeAxes('logSumExp', axes, input.rank);
-    const shift = withoutTapes(() => {
-      const m = max(input, resolved, true);
-      const finite = where(isFiniteOp(m), m, 0);
-      m.dispose();
-      return finite;
-    });
-    const shifted = sub(input, shift);
-    const e = exp(shifted);
-    const s = sum(e, resolved, keepDims);
-    const l = log(s);
-    const shiftOut = keepDims ? shift : reshape(shift, l.shape);
-    try {
-      return add(l, shiftOut);
-    } finally {
-      for (const temp of [shifted, e, s, l, shift, shiftOut]) disposeTensor(temp);
-      if (input !== t) disposeTensor(input);
-    }
-  });
+  return withTensor('logSumExp', x, (t) =>
+    tidy(() => {
+      const input = isFloat(t.dtype) ? t : cast(t, 'float32');
+      const resolved = normalizeAxes('logSumExp', axes, input.rank);
+      const shift = withoutTapes(() => {
+        const m = max(input, resolved, true);
+        return where(isFiniteOp(m), m, 0);
+      });
+      const total = log(sum(exp(sub(input, shift)), resolved, keepDims));
+      return add(total, keepDims ? shift : reshape(shift, total.shape));
+    }),
+  );
 }
 
 
