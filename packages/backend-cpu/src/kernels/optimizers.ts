@@ -42,7 +42,7 @@ export function rmspropUpdate(args: RmspropUpdateArgs): { variable: CpuStorage; 
     const gi = g[i];
     const s = rho * msv[i] + keep * gi * gi;
     msv[i] = s;
-    wv[i] -= (lr * gi) / (Math.sqrt(s) + epsilon);
+    wv[i] -= (lr * gi) / Math.sqrt(s + epsilon);
   }
   return { variable: w.storage, meanSquare: ms.storage };
 }

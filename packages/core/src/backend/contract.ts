@@ -191,7 +191,7 @@ export interface SgdUpdateArgs extends UpdateArgsBase {
   readonly nesterov: boolean;
 }
 
-/** RMSprop, Keras' rule: `ms = rho·ms + (1-rho)·g²; w -= lr·g / (sqrt(ms) + epsilon)`. */
+/** RMSprop, Keras' rule: `ms = rho·ms + (1-rho)·g²; w -= lr·g / sqrt(ms + epsilon)`. */
 export interface RmspropUpdateArgs extends UpdateArgsBase {
   readonly meanSquare: TensorInfo;
   readonly learningRate: number;

@@ -121,9 +121,11 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
     const track = (t: Tensor) => (temps.push(t), t);
     try {
       const k = ta.shape[ta.rank - 1];
+      // Rows of a as a matrix, spelled out rather than -1 so that k = 0 works.
+      const rows = sizeOf(ta.shape.slice(0, -1));
       if (tb.rank === 1) {
         if (tb.shape[0] !== k) throw notAligned(ta, tb, 0);
-        const product = track(matmul(track(reshape(ta, [-1, k])), track(reshape(tb, [k, 1]))));
+        const product = track(matmul(track(reshape(ta, [rows, k])), track(reshape(tb, [k, 1]))));
         return reshape(product, ta.shape.slice(0, -1));
       }
       const kb = tb.shape[tb.rank - 2];
@@ -134,8 +136,8 @@ export function dot(a: TensorLike, b: TensorLike): Tensor {
       const bMatrix =
         tb.rank === 2
           ? tb
-          : track(reshape(track(transpose(tb, [tb.rank - 2, ...outer.map((_, i) => i), tb.rank - 1])), [k, -1]));
-      const product = track(matmul(track(reshape(ta, [-1, k])), bMatrix));
+          : track(reshape(track(transpose(tb, [tb.rank - 2, ...outer.map((_, i) => i), tb.rank - 1])), [k, sizeOf(outer) * n]));
+      const product = track(matmul(track(reshape(ta, [rows, k])), bMatrix));
       return reshape(product, [...ta.shape.slice(0, -1), ...outer, n]);
     } finally {
       temps.forEach(disposeTensor);

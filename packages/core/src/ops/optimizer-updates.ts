@@ -88,7 +88,10 @@ export interface RmspropUpdateOptions {
   readonly epsilon?: number;
 }
 
-/** One RMSprop step: `ms = rho·ms + (1-rho)·g²; w -= lr·g / (sqrt(ms) + epsilon)`. */
+/**
+ * One RMSprop step: `ms = rho·ms + (1-rho)·g²; w -= lr·g / sqrt(ms + epsilon)`, the rule of
+ * tf.keras 2 (the chapter's TensorFlow 2.6) and of Keras 3 alike.
+ */
 export function rmspropUpdate(variable: Variable, gradient: Tensor, meanSquare: Variable, options: RmspropUpdateOptions): void {
   const { learningRate, rho = 0.9, epsilon = 1e-7 } = options;
   positive('rmspropUpdate', 'learningRate', learningRate);
@@ -108,7 +111,7 @@ export function rmspropUpdate(variable: Variable, gradient: Tensor, meanSquare: 
   withoutTapes(() =>
     tidy(() => {
       const ms = add(mul(meanSquare, rho), mul(square(gradient), 1 - rho));
-      variable.assign(sub(variable, div(mul(gradient, learningRate), add(sqrt(ms), epsilon))));
+      variable.assign(sub(variable, div(mul(gradient, learningRate), sqrt(add(ms, epsilon)))));
       meanSquare.assign(ms);
     }),
   );

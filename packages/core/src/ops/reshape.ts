@@ -9,7 +9,7 @@ import type { GradientFunction } from '../engine/tape-types.js';
 import { ArgumentError, BackendError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import { broadcastShapes, broadcastStrides, inferReshape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { toTensor, type TensorLike } from './convert.js';
+import { tensor, toTensor, valuesOf, type TensorLike } from './convert.js';
 import { range, zeros } from './creation.js';
 import { cast as castTo, equal, where } from './elementwise.js';
 import { sumToShape as sumBack } from './gradient-helpers.js';
@@ -267,7 +267,7 @@ function checkIndices(op: string, indices: Tensor, limit: number): void {
  */
 export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   return withTensor('gather', x, (t) => {
-    const madeIndices = toTensor('gather', indices, 'indices', 'int32');
+    const madeIndices = indices instanceof Tensor ? { tensor: indices, created: false } : { tensor: integerTensor('gather', indices), created: true };
     try {
       const idx = madeIndices.tensor;
       if (idx.dtype !== 'int32') throw new DTypeError(`gather: indices must be int32, got ${idx.dtype}; cast with indices.cast('int32')`);
@@ -302,6 +302,17 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   });
 }
 
+
+/** Plain indices (numbers or nested arrays of them) as an int32 tensor; fractions are an error. */
+function integerTensor(op: string, values: TensorLike): Tensor {
+  const made = valuesOf(op, values, { dtype: 'float64' });
+  for (let i = 0; i < made.values.length; i++) {
+    if (!Number.isInteger(made.values[i])) {
+      throw new ArgumentError(`${op}: index ${made.values[i]} at position ${i} is not an integer; indices must be integers`);
+    }
+  }
+  return tensor(made.values, { shape: made.shape, dtype: 'int32' });
+}
 
 /** Options of `oneHot`. */
 export interface OneHotOptions {
