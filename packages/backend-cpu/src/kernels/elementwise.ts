@@ -38,7 +38,11 @@ export function unary({ op, x, outDtype }: UnaryArgs): CpuStorage {
     case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]); break;
     case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(a[i]); break;
     case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]); break;
-    case 'square': for (let i = 0; i < n; i++) { const v = a[i]; out[i] = v * v; } break;
+    case 'square':
+      // int32 wraps like C (and NumPy); a double square would lose the low bits first.
+      if (out instanceof Int32Array) for (let i = 0; i < n; i++) out[i] = Math.imul(a[i], a[i]);
+      else for (let i = 0; i < n; i++) { const v = a[i]; out[i] = v * v; }
+      break;
     case 'relu': for (let i = 0; i < n; i++) { const v = a[i]; out[i] = v > 0 ? v : v !== v ? v : 0; } break;
     case 'sigmoid': for (let i = 0; i < n; i++) out[i] = sigmoid(a[i]); break;
     case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]); break;

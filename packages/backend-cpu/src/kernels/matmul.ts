@@ -3,20 +3,40 @@ import { allocate, type DenseArgs, type MatmulArgs } from '@tensorkit/core';
 import { CpuStorage, valuesOf } from '../storage.js';
 import { gemm, GemmActivation, type FloatArray } from './gemm.js';
 
-/** Float views of the operands; int32 matrices are multiplied exactly in float64 and converted back. */
-function asFloat(values: ArrayLike<number> & object): FloatArray {
-  return values instanceof Float32Array || values instanceof Float64Array ? values : Float64Array.from(values as ArrayLike<number>);
+/**
+ * int32 matrix product with C's (and NumPy's) wrap-around on overflow: Math.imul and 32-bit adds.
+ * A plain loop: integer matmuls are rare and small, and doubles would round past 2^53.
+ */
+function matmulInt32(args: MatmulArgs): CpuStorage {
+  const { transposeA, transposeB, batch, batchA, batchB, m, n, k } = args;
+  const a = valuesOf(args.a.dataId), b = valuesOf(args.b.dataId);
+  const out = new Int32Array(batch * m * n);
+  const aRow = transposeA ? 1 : k, aCol = transposeA ? m : 1;
+  const bRow = transposeB ? 1 : n, bCol = transposeB ? k : 1;
+  for (let t = 0; t < batch; t++) {
+    const aOffset = batchA === 1 ? 0 : t * m * k;
+    const bOffset = batchB === 1 ? 0 : t * k * n;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s = (s + Math.imul(a[aOffset + i * aRow + p * aCol], b[bOffset + p * bRow + j * bCol])) | 0;
+        out[t * m * n + i * n + j] = s;
+      }
+    }
+  }
+  return new CpuStorage(out);
 }
 
 /**
  * Batched `op(A)·op(B)`. Transposes are expressed as strides, so gemm's packing reads them in
  * place: no transposed copy is ever made.
  */
-export function matmul({ a, b, transposeA, transposeB, batch, batchA, batchB, m, n, k, outDtype }: MatmulArgs): CpuStorage {
-  const av = asFloat(valuesOf(a.dataId));
-  const bv = asFloat(valuesOf(b.dataId));
-  const isInt = outDtype === 'int32';
-  const out = isInt ? new Float64Array(batch * m * n) : (allocate(outDtype, batch * m * n) as FloatArray);
+export function matmul(args: MatmulArgs): CpuStorage {
+  const { a, b, transposeA, transposeB, batch, batchA, batchB, m, n, k, outDtype } = args;
+  if (outDtype === 'int32') return matmulInt32(args);
+  const av = valuesOf(a.dataId) as FloatArray;
+  const bv = valuesOf(b.dataId) as FloatArray;
+  const out = allocate(outDtype, batch * m * n) as FloatArray;
   const aRow = transposeA ? 1 : k, aCol = transposeA ? m : 1;
   const bRow = transposeB ? 1 : n, bCol = transposeB ? k : 1;
   for (let i = 0; i < batch; i++) {
@@ -24,7 +44,7 @@ export function matmul({ a, b, transposeA, transposeB, batch, batchA, batchB, m,
     const bOffset = batchB === 1 ? 0 : i * k * n;
     gemm(m, n, k, av, aOffset, aRow, aCol, bv, bOffset, bRow, bCol, out, i * m * n, null, GemmActivation.None);
   }
-  return new CpuStorage(isInt ? Int32Array.from(out) : out);
+  return new CpuStorage(out);
 }
 
 /** `activation(x·w + bias)` with bias and relu applied as gemm writes each block of the output. */

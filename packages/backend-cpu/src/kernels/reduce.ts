@@ -9,6 +9,10 @@ import { CpuStorage, valuesOf } from '../storage.js';
 export function reduce({ op, x, outer, reduceSize: size, inner, outDtype }: ReduceArgs): CpuStorage {
   const v = valuesOf(x.dataId);
   const out = allocate(outDtype, outer * inner);
+  if (op === 'prod' && out instanceof Int32Array) {
+    productsInt32(v, outer, size, inner, out);
+    return new CpuStorage(out);
+  }
   if (inner === 1 && (op === 'sum' || op === 'max' || op === 'min')) {
     reduceRows(op, v, outer, size, out);
     return new CpuStorage(out);
@@ -82,6 +86,17 @@ function reduceRows(op: 'sum' | 'max' | 'min', v: ArrayLike<number>, rows: numbe
       if (op === 'max') for (let i = 1; i < size; i++) m = Math.max(m, v[start + i]);
       else for (let i = 1; i < size; i++) m = Math.min(m, v[start + i]);
       out[r] = m;
+    }
+  }
+}
+
+/** int32 products wrap around like C (and NumPy): multiply with Math.imul, never through doubles. */
+function productsInt32(v: ArrayLike<number>, outer: number, size: number, inner: number, out: Int32Array): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let p = 1;
+      for (let r = 0; r < size; r++) p = Math.imul(p, v[(o * size + r) * inner + i]);
+      out[o * inner + i] = p;
     }
   }
 }

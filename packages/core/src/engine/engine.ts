@@ -274,7 +274,10 @@ export function memory(): MemoryInfo {
   let numStorages = 0;
   let numBytes = 0;
   const backends: Record<string, BackendMemoryInfo> = {};
+  const active = getBackendName() === null ? null : getBackend();
   for (const [backend, c] of counters) {
+    // A backend that holds nothing and is no longer active (e.g. removed) is left out.
+    if (c.tensors === 0 && c.storages === 0 && backend !== active) continue;
     numTensors += c.tensors;
     numStorages += c.storages;
     numBytes += c.bytes;

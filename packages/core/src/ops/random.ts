@@ -54,11 +54,27 @@ export function randomUniform(shape: readonly number[], options: RandomUniformOp
   const size = sizeOf(shape);
   const values = allocate(dtype, size);
   const span = maxval - minval;
+  // Rounding minval + u·span to float32 can land on maxval where float32 spacing is coarse; the
+  // largest representable value below maxval keeps the interval half-open, as documented.
+  const top = dtype === 'float32' ? float32Below(maxval) : maxval;
   for (let i = 0; i < size; i++) {
     const u = dtype === 'float64' ? stream.nextFloat53() : stream.nextFloat24();
-    values[i] = dtype === 'int32' ? Math.floor(minval + u * span) : minval + u * span;
+    const v = minval + u * span;
+    values[i] = dtype === 'int32' ? Math.floor(v) : dtype === 'float32' && Math.fround(v) >= maxval ? top : v;
   }
   return tensorFromValues(values, shape, dtype, 'randomUniform');
+}
+
+/** The largest float32 strictly below `x` (for finite x). */
+function float32Below(x: number): number {
+  const f = Math.fround(x);
+  if (f < x) return f;
+  const bits = new Float32Array([f]);
+  const view = new Int32Array(bits.buffer);
+  if (f > 0) view[0] -= 1;
+  else if (f < 0) view[0] += 1;
+  else return -(2 ** -149);
+  return bits[0];
 }
 
 /** Options of `randomNormal` and `truncatedNormal`. */
