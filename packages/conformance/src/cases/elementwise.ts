@@ -20,6 +20,7 @@ import * as tk from '@tensorkit/core';
 import { check, expectError, expectTensor } from '../assert.js';
 import { casesFor, type CaseContext, type ConformanceCase } from '../case.js';
 import { refBinary, refBroadcastShape, refStore, refUnary, type RefArray } from '../reference.js';
+import { typed, make, sizeOf } from './build.js';
 
 type DType = tk.DType;
 type NumericDType = 'float32' | 'float64' | 'int32';
@@ -31,21 +32,6 @@ const F32 = { rtol: 1e-6, atol: F32_ATOL };
 /** Tolerance for a result of `dtype` (float32 tight as documented above; others default). */
 function tolFor(dtype: DType): { rtol?: number; atol?: number } {
   return dtype === 'float32' ? F32 : {};
-}
-
-function typed(values: readonly (number | boolean)[], dtype: DType): tk.TypedArray {
-  const nums = values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
-  switch (dtype) {
-    case 'float32': return Float32Array.from(nums);
-    case 'float64': return Float64Array.from(nums);
-    case 'int32': return Int32Array.from(nums);
-    case 'bool': return Uint8Array.from(nums);
-  }
-}
-
-/** A tensor owned by the case, built from exact values (typed arrays, so no nested-array parsing). */
-function make(c: CaseContext, values: readonly (number | boolean)[], dtype: DType = 'float32', shape: readonly number[] = [values.length]): tk.Tensor {
-  return c.own(tk.tensor(typed(values, dtype), { shape, dtype }));
 }
 
 /** Dtypes the backend stores (float64 only where it declares it). */
@@ -231,10 +217,6 @@ function unaryCases(): ConformanceCase[] {
 
 // ---------------------------------------------------------------------------------------------
 // fast-check arbitraries: shapes, broadcastable pairs, values with special values mixed in.
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
 
 const dimArb = fc.integer({ min: 0, max: 4 });
 

@@ -16,25 +16,13 @@ import * as tk from '@tensorkit/core';
 import { expectError, expectTensor } from '../assert.js';
 import { casesFor, type CaseContext, type ConformanceCase } from '../case.js';
 import { refBroadcastShape, refMatmul, type RefArray } from '../reference.js';
+import { make, sizeOf } from './build.js';
 
 type DType = tk.DType;
 const F32 = { rtol: 1e-6, atol: 2 ** -126 };
 
-function typed(values: readonly number[], dtype: DType): tk.TypedArray {
-  switch (dtype) {
-    case 'float32': return Float32Array.from(values);
-    case 'float64': return Float64Array.from(values);
-    case 'int32': return Int32Array.from(values);
-    case 'bool': return Uint8Array.from(values);
-  }
-}
-
-function make(c: CaseContext, r: RefArray, dtype: DType = 'float32'): tk.Tensor {
-  return c.own(tk.tensor(typed(r.values, dtype), { shape: r.shape, dtype }));
-}
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
+function makeRef(c: CaseContext, r: RefArray, dtype: DType = 'float32'): tk.Tensor {
+  return make(c, r.values, dtype, r.shape);
 }
 
 function tolFor(dtype: DType): { rtol?: number; atol?: number } {
@@ -170,7 +158,7 @@ function dotCases(): ConformanceCase[] {
       const a = grid(sa, 11 + i);
       const b = grid(sb, 97 + i);
       const ref = refDot(a, b);
-      await expectTensor(c.own(tk.dot(make(c, a), make(c, b))), { shape: ref.shape, dtype: 'float32', values: ref.values, ...F32 }, `dot [${sa}]·[${sb}]`);
+      await expectTensor(c.own(tk.dot(makeRef(c, a), makeRef(c, b))), { shape: ref.shape, dtype: 'float32', values: ref.values, ...F32 }, `dot [${sa}]·[${sb}]`);
     };
   });
   cases['1·6 + 2·7 + ... + 5·10 = 130'] = async (c) => {
@@ -181,14 +169,14 @@ function dotCases(): ConformanceCase[] {
     const a = ints([3, 4], 5);
     const b = ints([4], 6);
     const ref = refDot(a, b);
-    await expectTensor(c.own(tk.dot(make(c, a, 'int32'), make(c, b, 'int32'))), { shape: [3], dtype: 'int32', values: ref.values });
-    await expectTensor(c.own(tk.dot(make(c, a, 'int32'), make(c, b, 'float32'))), { shape: [3], dtype: 'float32', values: ref.values });
+    await expectTensor(c.own(tk.dot(makeRef(c, a, 'int32'), makeRef(c, b, 'int32'))), { shape: [3], dtype: 'int32', values: ref.values });
+    await expectTensor(c.own(tk.dot(makeRef(c, a, 'int32'), makeRef(c, b, 'float32'))), { shape: [3], dtype: 'float32', values: ref.values });
   };
   cases['misaligned shapes are a ShapeError naming both'] = async (c) => {
-    const a = make(c, grid([2, 3], 1));
-    const b = make(c, grid([4, 2], 2));
+    const a = makeRef(c, grid([2, 3], 1));
+    const b = makeRef(c, grid([4, 2], 2));
     await expectError(() => c.own(tk.dot(a, b)), tk.ShapeError, 'dot', '[2,3]', '[4,2]');
-    await expectError(() => c.own(tk.dot(make(c, grid([3], 1)), make(c, grid([4], 1)))), tk.ShapeError, 'dot');
+    await expectError(() => c.own(tk.dot(makeRef(c, grid([3], 1)), makeRef(c, grid([4], 1)))), tk.ShapeError, 'dot');
   };
   return casesFor('products', 'dot', cases);
 }
@@ -204,7 +192,7 @@ function matmulCases(): ConformanceCase[] {
         const a = transposeA ? swapLast(opA) : opA;
         const b = transposeB ? swapLast(opB) : opB;
         const ref = refMatmul(opA, opB);
-        await expectTensor(c.own(tk.matmul(make(c, a), make(c, b), { transposeA, transposeB })), { shape: [3, 4], dtype: 'float32', values: ref.values, ...F32 });
+        await expectTensor(c.own(tk.matmul(makeRef(c, a), makeRef(c, b), { transposeA, transposeB })), { shape: [3, 4], dtype: 'float32', values: ref.values, ...F32 });
       };
     }
   }
@@ -223,7 +211,7 @@ function matmulCases(): ConformanceCase[] {
       const a = grid(sa, 31 + i);
       const b = grid(sb, 41 + i);
       const ref = refBatchMatmul(tA ? swapLast(a) : a, tB ? swapLast(b) : b);
-      await expectTensor(c.own(tk.matmul(make(c, a), make(c, b), { transposeA: tA, transposeB: tB })), { shape: ref.shape, dtype: 'float32', values: ref.values, ...F32 }, name);
+      await expectTensor(c.own(tk.matmul(makeRef(c, a), makeRef(c, b), { transposeA: tA, transposeB: tB })), { shape: ref.shape, dtype: 'float32', values: ref.values, ...F32 }, name);
     };
   });
   const odd: [string, number, number, number][] = [
@@ -240,10 +228,10 @@ function matmulCases(): ConformanceCase[] {
       const a = grid([m, k], 51 + i);
       const b = grid([k, n], 61 + i);
       const ref = refMatmul(a, b);
-      await expectTensor(c.own(tk.matmul(make(c, a), make(c, b))), { shape: [m, n], dtype: 'float32', values: ref.values, ...F32 });
+      await expectTensor(c.own(tk.matmul(makeRef(c, a), makeRef(c, b))), { shape: [m, n], dtype: 'float32', values: ref.values, ...F32 });
       if (m * k * n < 10000) {
         // The same through both transposes.
-        await expectTensor(c.own(tk.matmul(make(c, swapLast(a)), make(c, swapLast(b)), { transposeA: true, transposeB: true })), { shape: [m, n], dtype: 'float32', values: ref.values, ...F32 }, 'transposed');
+        await expectTensor(c.own(tk.matmul(makeRef(c, swapLast(a)), makeRef(c, swapLast(b)), { transposeA: true, transposeB: true })), { shape: [m, n], dtype: 'float32', values: ref.values, ...F32 }, 'transposed');
       }
     };
   });
@@ -251,33 +239,33 @@ function matmulCases(): ConformanceCase[] {
     const a = ints([4, 6], 71);
     const b = ints([6, 3], 72);
     const ref = refMatmul(a, b);
-    await expectTensor(c.own(tk.matmul(make(c, a, 'int32'), make(c, b, 'int32'))), { shape: [4, 3], dtype: 'int32', values: ref.values });
-    await expectTensor(c.own(tk.matmul(make(c, swapLast(a), 'int32'), make(c, b, 'int32'), { transposeA: true })), { shape: [4, 3], dtype: 'int32', values: ref.values });
+    await expectTensor(c.own(tk.matmul(makeRef(c, a, 'int32'), makeRef(c, b, 'int32'))), { shape: [4, 3], dtype: 'int32', values: ref.values });
+    await expectTensor(c.own(tk.matmul(makeRef(c, swapLast(a), 'int32'), makeRef(c, b, 'int32'), { transposeA: true })), { shape: [4, 3], dtype: 'int32', values: ref.values });
   };
   cases['int32 overflow wraps around (two\'s complement, as NumPy)'] = async (c) => {
     // [[123456789, 2]]·[[987654321], [3]]: the low 32 bits of 123456789·987654321 + 6, i.e. imul + 6 (mod 2^32).
     const a = { shape: [1, 2], values: [123456789, 2] };
     const b = { shape: [2, 1], values: [987654321, 3] };
-    await expectTensor(c.own(tk.matmul(make(c, a, 'int32'), make(c, b, 'int32'))), { shape: [1, 1], dtype: 'int32', values: [(Math.imul(123456789, 987654321) + 6) | 0] });
+    await expectTensor(c.own(tk.matmul(makeRef(c, a, 'int32'), makeRef(c, b, 'int32'))), { shape: [1, 1], dtype: 'int32', values: [(Math.imul(123456789, 987654321) + 6) | 0] });
     // 46341 · 46341 = 2147488281 > 2^31 - 1 → -2147479015.
     const big = { shape: [1, 1], values: [46341] };
-    await expectTensor(c.own(tk.matmul(make(c, big, 'int32'), make(c, big, 'int32'))), { shape: [1, 1], dtype: 'int32', values: [Math.imul(46341, 46341)] });
+    await expectTensor(c.own(tk.matmul(makeRef(c, big, 'int32'), makeRef(c, big, 'int32'))), { shape: [1, 1], dtype: 'int32', values: [Math.imul(46341, 46341)] });
   };
   cases['int32 with float32 promotes to float32'] = async (c) => {
     const a = ints([2, 3], 73);
     const b = grid([3, 2], 74);
     const ref = refMatmul(a, b);
-    await expectTensor(c.own(tk.matmul(make(c, a, 'int32'), make(c, b))), { shape: [2, 2], dtype: 'float32', values: ref.values, ...F32 });
+    await expectTensor(c.own(tk.matmul(makeRef(c, a, 'int32'), makeRef(c, b))), { shape: [2, 2], dtype: 'float32', values: ref.values, ...F32 });
   };
   cases['float64 keeps full precision'] = async (c) => {
     if (await float64Unsupported(c)) return;
     const a = doubles([5, 7], 81);
     const b = doubles([7, 3], 82);
     const ref = refMatmul(a, b);
-    await expectTensor(c.own(tk.matmul(make(c, a, 'float64'), make(c, b, 'float64'))), { shape: [5, 3], dtype: 'float64', values: ref.values });
+    await expectTensor(c.own(tk.matmul(makeRef(c, a, 'float64'), makeRef(c, b, 'float64'))), { shape: [5, 3], dtype: 'float64', values: ref.values });
     // float32 · float64 computes in float64 from the float32 values.
     const a32 = { shape: a.shape, values: a.values.map(Math.fround) };
-    await expectTensor(c.own(tk.matmul(make(c, a, 'float32'), make(c, b, 'float64'))), { shape: [5, 3], dtype: 'float64', values: refMatmul(a32, b).values });
+    await expectTensor(c.own(tk.matmul(makeRef(c, a, 'float32'), makeRef(c, b, 'float64'))), { shape: [5, 3], dtype: 'float64', values: refMatmul(a32, b).values });
   };
   cases['MNIST shapes at reduced size: forward and backward products'] = async (c) => {
     // An MLP 784 → 32 → 10 on a batch of 8: x·W1, h·W2, and the gradient products
@@ -288,20 +276,20 @@ function matmulCases(): ConformanceCase[] {
     const h = grid([8, 32], 94);
     const dy = grid([8, 10], 95);
     const dh = grid([8, 32], 96);
-    const X = make(c, x);
-    await expectTensor(c.own(tk.matmul(X, make(c, w1))), { shape: [8, 32], dtype: 'float32', values: refMatmul(x, w1).values, ...F32 }, 'x·W1');
-    await expectTensor(c.own(tk.matmul(make(c, h), make(c, w2))), { shape: [8, 10], values: refMatmul(h, w2).values, ...F32 }, 'h·W2');
-    await expectTensor(c.own(tk.matmul(X, make(c, dh), { transposeA: true })), { shape: [784, 32], values: refMatmul(swapLast(x), dh).values, ...F32 }, 'xᵀ·dh');
-    await expectTensor(c.own(tk.matmul(make(c, dy), make(c, w2), { transposeB: true })), { shape: [8, 32], values: refMatmul(dy, swapLast(w2)).values, ...F32 }, 'dy·W2ᵀ');
-    await expectTensor(c.own(tk.matmul(make(c, h), make(c, dy), { transposeA: true })), { shape: [32, 10], values: refMatmul(swapLast(h), dy).values, ...F32 }, 'hᵀ·dy');
+    const X = makeRef(c, x);
+    await expectTensor(c.own(tk.matmul(X, makeRef(c, w1))), { shape: [8, 32], dtype: 'float32', values: refMatmul(x, w1).values, ...F32 }, 'x·W1');
+    await expectTensor(c.own(tk.matmul(makeRef(c, h), makeRef(c, w2))), { shape: [8, 10], values: refMatmul(h, w2).values, ...F32 }, 'h·W2');
+    await expectTensor(c.own(tk.matmul(X, makeRef(c, dh), { transposeA: true })), { shape: [784, 32], values: refMatmul(swapLast(x), dh).values, ...F32 }, 'xᵀ·dh');
+    await expectTensor(c.own(tk.matmul(makeRef(c, dy), makeRef(c, w2), { transposeB: true })), { shape: [8, 32], values: refMatmul(dy, swapLast(w2)).values, ...F32 }, 'dy·W2ᵀ');
+    await expectTensor(c.own(tk.matmul(makeRef(c, h), makeRef(c, dy), { transposeA: true })), { shape: [32, 10], values: refMatmul(swapLast(h), dy).values, ...F32 }, 'hᵀ·dy');
   };
   cases['errors: rank < 2, inner mismatch, batch mismatch, bool'] = async (c) => {
-    const v = make(c, grid([3], 1));
-    const m = make(c, grid([3, 3], 2));
+    const v = makeRef(c, grid([3], 1));
+    const m = makeRef(c, grid([3, 3], 2));
     await expectError(() => c.own(tk.matmul(v, m)), tk.ShapeError, 'matmul', 'dot');
-    await expectError(() => c.own(tk.matmul(make(c, grid([2, 3], 3)), make(c, grid([2, 3], 4)))), tk.ShapeError, 'matmul', '3 vs 2');
-    await expectError(() => c.own(tk.matmul(make(c, grid([2, 2, 3], 3)), make(c, grid([3, 3, 2], 4)))), tk.ShapeError, 'matmul');
-    await expectError(() => c.own(tk.matmul(make(c, { shape: [1, 1], values: [1] }, 'bool'), m)), tk.DTypeError, 'matmul', 'bool');
+    await expectError(() => c.own(tk.matmul(makeRef(c, grid([2, 3], 3)), makeRef(c, grid([2, 3], 4)))), tk.ShapeError, 'matmul', '3 vs 2');
+    await expectError(() => c.own(tk.matmul(makeRef(c, grid([2, 2, 3], 3)), makeRef(c, grid([3, 3, 2], 4)))), tk.ShapeError, 'matmul');
+    await expectError(() => c.own(tk.matmul(makeRef(c, { shape: [1, 1], values: [1] }, 'bool'), m)), tk.DTypeError, 'matmul', 'bool');
   };
   cases['property: random sizes, batch broadcasting, transposes and dtypes'] = async (c) => {
     const dims = fc.integer({ min: 0, max: 5 });
@@ -327,7 +315,7 @@ function matmulCases(): ConformanceCase[] {
         const ref = refBatchMatmul(a, b);
         const ta = p.transposeA ? swapLast(a) : a;
         const tb = p.transposeB ? swapLast(b) : b;
-        const y = c.own(tk.matmul(make(c, ta, p.dtype), make(c, tb, p.dtype), { transposeA: p.transposeA, transposeB: p.transposeB }));
+        const y = c.own(tk.matmul(makeRef(c, ta, p.dtype), makeRef(c, tb, p.dtype), { transposeA: p.transposeA, transposeB: p.transposeB }));
         await expectTensor(y, { shape: ref.shape, dtype: p.dtype, values: ref.values, ...tolFor(p.dtype) }, `matmul [${ta.shape}]${p.transposeA ? 'ᵀ' : ''}·[${tb.shape}]${p.transposeB ? 'ᵀ' : ''} ${p.dtype}`);
       }),
       { numRuns: 50, seed: 2718 },
@@ -340,18 +328,18 @@ function outerCases(): ConformanceCase[] {
   return casesFor('products', 'outer', {
     'vector with vector': async (c) => {
       // [1,2,3] ⊗ [10,20] = [[10,20],[20,40],[30,60]].
-      await expectTensor(c.own(tk.outer(make(c, { shape: [3], values: [1, 2, 3] }), make(c, { shape: [2], values: [10, 20] }))), { shape: [3, 2], dtype: 'float32', values: [10, 20, 20, 40, 30, 60] });
+      await expectTensor(c.own(tk.outer(makeRef(c, { shape: [3], values: [1, 2, 3] }), makeRef(c, { shape: [2], values: [10, 20] }))), { shape: [3, 2], dtype: 'float32', values: [10, 20, 20, 40, 30, 60] });
     },
     'inputs are flattened first (NumPy)': async (c) => {
       const a = grid([2, 2], 5);
       const b = grid([3], 6);
       const expected = a.values.flatMap((x) => b.values.map((y) => x * y));
-      await expectTensor(c.own(tk.outer(make(c, a), make(c, b))), { shape: [4, 3], values: expected, ...F32 });
+      await expectTensor(c.own(tk.outer(makeRef(c, a), makeRef(c, b))), { shape: [4, 3], values: expected, ...F32 });
     },
     'scalars, empty and int32': async (c) => {
-      await expectTensor(c.own(tk.outer(make(c, { shape: [], values: [3] }), make(c, { shape: [2], values: [1, 2] }))), { shape: [1, 2], values: [3, 6] });
-      await expectTensor(c.own(tk.outer(make(c, { shape: [0], values: [] }), make(c, { shape: [2], values: [1, 2] }))), { shape: [0, 2], values: [] });
-      await expectTensor(c.own(tk.outer(make(c, { shape: [2], values: [2, -3] }, 'int32'), make(c, { shape: [2], values: [4, 5] }, 'int32'))), { shape: [2, 2], dtype: 'int32', values: [8, 10, -12, -15] });
+      await expectTensor(c.own(tk.outer(makeRef(c, { shape: [], values: [3] }), makeRef(c, { shape: [2], values: [1, 2] }))), { shape: [1, 2], values: [3, 6] });
+      await expectTensor(c.own(tk.outer(makeRef(c, { shape: [0], values: [] }), makeRef(c, { shape: [2], values: [1, 2] }))), { shape: [0, 2], values: [] });
+      await expectTensor(c.own(tk.outer(makeRef(c, { shape: [2], values: [2, -3] }, 'int32'), makeRef(c, { shape: [2], values: [4, 5] }, 'int32'))), { shape: [2, 2], dtype: 'int32', values: [8, 10, -12, -15] });
     },
   });
 }

@@ -23,6 +23,7 @@ import * as tk from '@tensorkit/core';
 import { check, expectError, expectTensor } from '../assert.js';
 import { casesFor, type CaseContext, type ConformanceCase } from '../case.js';
 import { refReduce, refStore, type RefArray } from '../reference.js';
+import { typed, make, sizeOf } from './build.js';
 
 type DType = tk.DType;
 type NumericDType = 'float32' | 'float64' | 'int32';
@@ -30,24 +31,6 @@ type NumericDType = 'float32' | 'float64' | 'int32';
 const NaN_ = Number.NaN;
 const Inf = Number.POSITIVE_INFINITY;
 const F32_ATOL = 2 ** -126;
-
-function typed(values: readonly (number | boolean)[], dtype: DType): tk.TypedArray {
-  const nums = values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
-  switch (dtype) {
-    case 'float32': return Float32Array.from(nums);
-    case 'float64': return Float64Array.from(nums);
-    case 'int32': return Int32Array.from(nums);
-    case 'bool': return Uint8Array.from(nums);
-  }
-}
-
-function make(c: CaseContext, values: readonly (number | boolean)[], dtype: DType = 'float32', shape: readonly number[] = [values.length]): tk.Tensor {
-  return c.own(tk.tensor(typed(values, dtype), { shape, dtype }));
-}
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
 
 /** X = arange(24) as [2, 3, 4]: X[i,j,k] = 12i + 4j + k. */
 function arange24(c: CaseContext, dtype: DType = 'float32'): tk.Tensor {

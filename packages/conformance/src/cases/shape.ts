@@ -7,27 +7,10 @@ import fc from 'fast-check';
 import * as tk from '@tensorkit/core';
 import { check, expectError, expectTensor } from '../assert.js';
 import { casesFor, type CaseContext, type ConformanceCase } from '../case.js';
+import { typed, make, sizeOf } from './build.js';
 
 type DType = tk.DType;
 const EXACT = { rtol: 0, atol: 0 };
-
-function typed(values: readonly (number | boolean)[], dtype: DType): tk.TypedArray {
-  const nums = values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
-  switch (dtype) {
-    case 'float32': return Float32Array.from(nums);
-    case 'float64': return Float64Array.from(nums);
-    case 'int32': return Int32Array.from(nums);
-    case 'bool': return Uint8Array.from(nums);
-  }
-}
-
-function make(c: CaseContext, values: readonly (number | boolean)[], dtype: DType = 'float32', shape: readonly number[] = [values.length]): tk.Tensor {
-  return c.own(tk.tensor(typed(values, dtype), { shape, dtype }));
-}
-
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
 
 function iota(n: number, from = 0): number[] {
   return Array.from({ length: n }, (_, i) => from + i);
