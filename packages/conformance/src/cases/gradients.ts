@@ -476,52 +476,42 @@ function nnCases(): ConformanceCase[] {
   ];
 }
 
+/**
+ * First and second derivatives of `f` at `xs` with two nested tapes: the outer tape records the
+ * inner tape's backward pass, so its gradient is the second derivative.
+ */
+function secondDerivative(c: CaseContext, xs: number[], dtype: tk.DType, f: (x: Tensor) => Tensor): { dy: Tensor; d2: Tensor } {
+  const x = c.own(tk.tensor(xs, { dtype }));
+  const outer = new tk.GradientTape();
+  const inner = new tk.GradientTape();
+  outer.watch(x);
+  const dy = outer.record(() => {
+    inner.watch(x);
+    const y = inner.record(() => f(x));
+    return c.own(inner.gradient(y, x));
+  });
+  return { dy, d2: c.own(outer.gradient(dy, x)) };
+}
+
 function tapeCases(): ConformanceCase[] {
   const floatOf = (c: CaseContext) => checkDtype(c);
   return [
     ...casesFor('gradients', 'higher-order', {
       'd²/dx² of x·x·x is 6x (nested tapes)': async (c) => {
         const xs = [-1.5, 0.5, 2];
-        const x = c.own(tk.tensor(xs, { dtype: floatOf(c) }));
-        const outer = new tk.GradientTape();
-        const inner = new tk.GradientTape();
-        outer.watch(x);
-        const dy = outer.record(() => {
-          inner.watch(x);
-          const y = inner.record(() => c.own(c.own(x.mul(x)).mul(x)));
-          return c.own(inner.gradient(y, x));
-        });
+        const { dy, d2 } = secondDerivative(c, xs, floatOf(c), (x) => c.own(c.own(x.mul(x)).mul(x)));
         await expectTensor(dy, { shape: [3], values: xs.map((v) => 3 * v * v) }, 'first derivative 3x²');
-        const d2 = c.own(outer.gradient(dy, x));
         await expectTensor(d2, { shape: [3], dtype: floatOf(c), values: xs.map((v) => 6 * v) }, 'second derivative 6x');
       },
       'd²/dx² of pow(x, 3) is 6x (nested tapes)': async (c) => {
         const xs = [-1.5, 0.5, 2];
-        const x = c.own(tk.tensor(xs, { dtype: floatOf(c) }));
-        const outer = new tk.GradientTape();
-        const inner = new tk.GradientTape();
-        outer.watch(x);
-        const dy = outer.record(() => {
-          inner.watch(x);
-          const y = inner.record(() => c.own(tk.pow(x, 3)));
-          return c.own(inner.gradient(y, x));
-        });
-        const d2 = c.own(outer.gradient(dy, x));
+        const { d2 } = secondDerivative(c, xs, floatOf(c), (x) => c.own(tk.pow(x, 3)));
         await expectTensor(d2, { shape: [3], values: xs.map((v) => 6 * v) }, 'second derivative 6x');
       },
       'd²/dx² of sum(tanh(x)) is -2·tanh(x)·(1 - tanh²(x))': async (c) => {
         const xs = [-1.25, -0.25, 0.5, 1.75];
-        const x = c.own(tk.tensor(xs, { dtype: floatOf(c) }));
-        const outer = new tk.GradientTape();
-        const inner = new tk.GradientTape();
-        outer.watch(x);
-        const dy = outer.record(() => {
-          inner.watch(x);
-          const y = inner.record(() => c.own(tk.sum(c.own(tk.tanh(x)))));
-          return c.own(inner.gradient(y, x));
-        });
+        const { dy, d2 } = secondDerivative(c, xs, floatOf(c), (x) => c.own(tk.sum(c.own(tk.tanh(x)))));
         await expectTensor(dy, { shape: [4], values: xs.map((v) => 1 - Math.tanh(v) ** 2) }, 'first derivative');
-        const d2 = c.own(outer.gradient(dy, x));
         await expectTensor(d2, { shape: [4], values: xs.map((v) => -2 * Math.tanh(v) * (1 - Math.tanh(v) ** 2)) }, 'second derivative');
       },
     }),
