@@ -12,6 +12,7 @@ import { runSuite } from './runner.js';
 import { allCases } from './suite.js';
 import { renderTable, type BackendColumn } from './table.js';
 import { caseId } from './case.js';
+import { getBackend, kernelsOf } from '@tensorkit/core';
 
 const KNOWN = ['cpu', 'wasm', 'webgpu', 'native'];
 
@@ -66,6 +67,21 @@ async function loadBackend(name: string): Promise<{ gaps: Gap[] } | { unavailabl
   return { gaps: existsSync(gapFile) ? parseGaps(readFileSync(gapFile, 'utf8'), gapFile) : [] };
 }
 
+/** One line on what the active backend declares: dtypes, precision, reads, threads, kernels. */
+function describeBackend(): string {
+  const backend = getBackend();
+  const { dtypes, precision, syncRead, threads, notes } = backend.capabilities;
+  const kernels = kernelsOf(backend);
+  return [
+    `dtypes ${dtypes.join(', ')}`,
+    `precision ${precision}`,
+    syncRead ? 'synchronous reads' : 'asynchronous reads only',
+    `${threads} thread${threads === 1 ? '' : 's'}`,
+    `${kernels.length} kernels (${kernels.join(', ')})`,
+    ...(notes ?? []),
+  ].join('; ');
+}
+
 async function main(): Promise<void> {
   const { backends, filter, json } = parseArgs(process.argv.slice(2));
   const cases = allCases().filter((c) => !filter || caseId(c).includes(filter));
@@ -80,7 +96,7 @@ async function main(): Promise<void> {
     }
     try {
       const results = await runSuite(cases, backend, loaded.gaps);
-      columns.push({ backend, results });
+      columns.push({ backend, results, capabilities: describeBackend() });
       if (results.some((r) => r.status === 'failed')) failed = true;
     } catch (error) {
       columns.push({ backend, unavailable: error instanceof Error ? error.message : String(error) });

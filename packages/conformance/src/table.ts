@@ -6,6 +6,8 @@ export interface BackendColumn {
   readonly backend: string;
   readonly results?: readonly CaseResult[];
   readonly unavailable?: string;
+  /** What the backend declares about itself, shown under the table. */
+  readonly capabilities?: string;
 }
 
 function cell(results: readonly CaseResult[]): string {
@@ -35,7 +37,11 @@ export function renderTable(columns: readonly BackendColumn[]): string {
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (r: string[]) => `| ${r.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
   const out = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line), line(totals)];
+  const groups = new Map<string, Set<string>>();
+  for (const c of columns) for (const r of c.results ?? []) groups.set(r.group, (groups.get(r.group) ?? new Set()).add(r.id));
+  out.push(`\ncases by group: ${[...groups].map(([group, ids]) => `${group} ${ids.size}`).join(', ')}`);
   for (const c of columns) {
+    if (c.capabilities) out.push(`\n${c.backend}: ${c.capabilities}`);
     if (c.unavailable) out.push(`\n${c.backend}: unavailable (${c.unavailable})`);
     const gaps = (c.results ?? []).filter((r) => r.status === 'gap');
     if (gaps.length) out.push(`\n${c.backend} known gaps:\n${gaps.map((g) => `  ${g.id}: ${g.message}`).join('\n')}`);
