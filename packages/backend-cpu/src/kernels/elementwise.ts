@@ -27,11 +27,46 @@ function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
+/**
+ * relu on float32 bit patterns, without branches: on random signs a compare-and-branch per element
+ * mispredicts half the time and runs ~4x slower. A set sign bit clears the word (negatives, -0 and
+ * -Inf become +0), except for NaNs (exponent all ones, mantissa non-zero), which pass through.
+ */
+function reluFloat32(a: Float32Array, out: Float32Array): void {
+  const bits = new Int32Array(a.buffer, a.byteOffset, a.length);
+  const result = new Int32Array(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < bits.length; i++) {
+    const b = bits[i];
+    const isNaN = (0x7f800000 - (b & 0x7fffffff)) >> 31;
+    result[i] = b & (~(b >> 31) | isNaN);
+  }
+}
+
+/**
+ * The activations and math of training again for float32 only, for the same reason as
+ * `float32Row`: a loop that only ever sees Float32Array stays on V8's fastest path.
+ */
+function float32Unary(op: UnaryArgs['op'], a: Float32Array, out: Float32Array): boolean {
+  const n = a.length;
+  switch (op) {
+    case 'relu': reluFloat32(a, out); return true;
+    case 'neg': for (let i = 0; i < n; i++) out[i] = -a[i]; return true;
+    case 'square': for (let i = 0; i < n; i++) { const v = a[i]; out[i] = v * v; } return true;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]); return true;
+    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(a[i]); return true;
+    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(a[i]); return true;
+    case 'sigmoid': for (let i = 0; i < n; i++) out[i] = sigmoid(a[i]); return true;
+    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]); return true;
+    default: return false;
+  }
+}
+
 /** Applies a unary op to every element; one loop per op so each stays monomorphic. */
 export function unary({ op, x, outDtype }: UnaryArgs): CpuStorage {
   const a = valuesOf(x.dataId);
   const n = a.length;
   const out = allocate(outDtype, n);
+  if (a instanceof Float32Array && out instanceof Float32Array && float32Unary(op, a, out)) return new CpuStorage(out);
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) out[i] = -a[i]; break;
     case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(a[i]); break;
