@@ -28,3 +28,4 @@ export { type DType, type TypedArray, DTYPES, allocate, bytesPerElement, isFloat
 export { sizeOf, stridesOf, broadcastShapes, broadcastStrides } from './shape.js';
 export { formatArray } from './format.js';
 export { PhiloxStream, philox4x32 } from './random/philox.js';
+export * from './nn/index.js';

@@ -90,7 +90,7 @@ function shapeCases(): ConformanceCase[] {
       await expectError(() => tk.broadcastTo([1, 2, 3], [2, 2]), tk.ShapeError, 'broadcastTo', '[3]', '[2,2]');
     },
     'dense, cross-entropy and assign with shapes that do not fit': async (c) => {
-      await expectError(() => tk.dense(M23, [[1, 2]], null), tk.ShapeError, 'dense', 'x [2,3]', 'w [1,2]', 'expected x [batch, in]');
+      await expectError(() => tk.fusedDense(M23, [[1, 2]], null), tk.ShapeError, 'fusedDense', 'x [2,3]', 'w [1,2]', 'expected x [batch, in]');
       const labels = c.own(tk.tensor([0, 1, 2], { dtype: 'int32' }));
       await expectError(() => tk.sparseSoftmaxCrossEntropy(labels, M23), tk.ShapeError, 'sparseSoftmaxCrossEntropy', 'labels [3]', 'logits [2,3]');
       const v = c.own(tk.variable([1, 2], { name: 'conformance_v' }));
@@ -153,9 +153,9 @@ function argumentCases(): ConformanceCase[] {
     },
     'dense with an activation it cannot fuse': async () => {
       await expectError(
-        () => tk.dense([[1]], [[1]], null, 'softmax' as 'relu'),
+        () => tk.fusedDense([[1]], [[1]], null, 'softmax' as 'relu'),
         tk.ArgumentError,
-        'dense',
+        'fusedDense',
         "'softmax'",
         'linear, relu, sigmoid, tanh',
       );

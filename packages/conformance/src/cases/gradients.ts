@@ -438,7 +438,7 @@ function nnCases(): ConformanceCase[] {
   if (Math.min(...preActivations(x, w, b).map(Math.abs)) < 0.05) throw new Error('test data: dense pre-activation near the relu kink');
   if (Math.min(...preActivations(x, w, null).map(Math.abs)) < 0.05) throw new Error('test data: dense pre-activation near the relu kink');
   const dense = (activation: 'linear' | 'relu' | 'sigmoid' | 'tanh', bias: boolean) =>
-    gc(bias ? [x, w, b] : [x, w], ([tx, tw, tb]) => tk.dense(tx, tw, bias ? tb : null, activation));
+    gc(bias ? [x, w, b] : [x, w], ([tx, tw, tb]) => tk.fusedDense(tx, tw, bias ? tb : null, activation));
   return [
     ...casesFor('gradients', 'softmax', {
       'last axis of [2,4]': gc([rnd([2, 4], 123, -2, 2)], ([a]) => tk.softmax(a)),

@@ -335,8 +335,8 @@ function trainingCases(): ConformanceCase[] {
         const tape = new tk.GradientTape();
         const made: Tensor[] = [];
         const loss = tape.record(() => {
-          const hidden = tk.dense(x, weights[0], weights[1], 'relu');
-          const logits = tk.dense(hidden, weights[2], weights[3]);
+          const hidden = tk.fusedDense(x, weights[0], weights[1], 'relu');
+          const logits = tk.fusedDense(hidden, weights[2], weights[3]);
           const perExample = tk.sparseSoftmaxCrossEntropy(labels, logits);
           made.push(hidden, logits, perExample);
           return tk.mean(perExample);

@@ -243,7 +243,7 @@ async function checkDense(c: CaseContext, activation: Activation, bias: boolean,
   const x = c.own(tk.tensor(xv, { shape: [4, 3], dtype }));
   const w = c.own(tk.tensor(wv, { shape: [3, 5], dtype }));
   const b = bias ? c.own(tk.tensor(bv, { dtype })) : null;
-  const fused = c.own(tk.dense(x, w, b, activation));
+  const fused = c.own(tk.fusedDense(x, w, b, activation));
   const expected = refDense(xv, [4, 3], wv, [3, 5], bias ? bv : null, activation);
   const label = `dense ${activation} ${bias ? 'with' : 'without'} bias (${dtype})`;
   await expectTensor(fused, { shape: [4, 5], dtype, values: expected }, `${label} vs float64 reference`);

@@ -173,26 +173,26 @@ function throughActivation(dy: Tensor, y: Tensor, activation: FusedActivation): 
 
 /**
  * A dense layer's math in one op: `activation(x · w + bias)`, x `[batch, in]`, w `[in, out]`, bias
- * `[out]` (optional). Backends may run it as one fused kernel.
+ * `[out]` (optional). Backends may run it as one fused kernel. (The layer is `dense({ units })`.)
  *
- * @example dense(images, w1, b1, 'relu')
+ * @example fusedDense(images, w1, b1, 'relu')
  */
-export function dense(x: TensorLike, w: TensorLike, bias?: TensorLike | null, activation: FusedActivation = 'linear'): Tensor {
+export function fusedDense(x: TensorLike, w: TensorLike, bias?: TensorLike | null, activation: FusedActivation = 'linear'): Tensor {
   if (!ACTIVATIONS.includes(activation)) {
-    throw new ArgumentError(`dense: activation '${String(activation)}' is not fusable; valid: ${ACTIVATIONS.join(', ')} (apply others after dense)`);
+    throw new ArgumentError(`fusedDense: activation '${String(activation)}' is not fusable; valid: ${ACTIVATIONS.join(', ')} (apply others after dense)`);
   }
   const values: TensorLike[] = bias === undefined || bias === null ? [x, w] : [x, w, bias];
-  return withTensors('dense', values, ['x', 'w', 'bias'], (inputs) => {
+  return withTensors('fusedDense', values, ['x', 'w', 'bias'], (inputs) => {
     const [tx, tw, tb] = inputs;
-    for (const [name, t] of [['x', tx], ['w', tw], ['bias', tb]] as const) if (t) requireFloat('dense', name, t);
+    for (const [name, t] of [['x', tx], ['w', tw], ['bias', tb]] as const) if (t) requireFloat('fusedDense', name, t);
     if (tx.rank !== 2 || tw.rank !== 2 || tx.shape[1] !== tw.shape[0] || (tb && (tb.rank !== 1 || tb.shape[0] !== tw.shape[1]))) {
       throw new ShapeError(
-        `dense: x ${formatShape(tx.shape)}, w ${formatShape(tw.shape)}${tb ? `, bias ${formatShape(tb.shape)}` : ''} do not fit; ` +
+        `fusedDense: x ${formatShape(tx.shape)}, w ${formatShape(tw.shape)}${tb ? `, bias ${formatShape(tb.shape)}` : ''} do not fit; ` +
           'expected x [batch, in], w [in, out], bias [out]',
       );
     }
     if (tx.dtype !== tw.dtype || (tb && tb.dtype !== tx.dtype)) {
-      throw new DTypeError(`dense: x, w and bias must share a dtype, got ${[tx, tw, tb].filter(Boolean).map((t) => t!.dtype).join(', ')}`);
+      throw new DTypeError(`fusedDense: x, w and bias must share a dtype, got ${[tx, tw, tb].filter(Boolean).map((t) => t!.dtype).join(', ')}`);
     }
     const [m, k] = tx.shape;
     const n = tw.shape[1];
@@ -206,7 +206,7 @@ export function dense(x: TensorLike, w: TensorLike, bias?: TensorLike | null, ac
       ];
     };
     return runFused({
-      op: 'dense',
+      op: 'fusedDense',
       fused: 'dense',
       inputs,
       inputNames: ['x', 'w', 'bias'],

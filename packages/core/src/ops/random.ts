@@ -117,3 +117,22 @@ export function randomNormal(shape: readonly number[], options: RandomNormalOpti
 export function truncatedNormal(shape: readonly number[], options: RandomNormalOptions = {}): Tensor {
   return normals('truncatedNormal', shape, options, true);
 }
+
+/**
+ * A random permutation of `0..n-1` (Fisher-Yates on the Philox stream): how `fit` shuffles.
+ *
+ * @example shuffledIndices(60000, 42)
+ */
+export function shuffledIndices(n: number, seed?: number): Int32Array {
+  if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`shuffledIndices: n must be a non-negative integer, got ${n}`);
+  const stream = streamFor('shuffledIndices', seed);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(stream.nextFloat53() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}

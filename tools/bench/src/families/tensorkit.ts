@@ -71,8 +71,8 @@ function trainStep(sync: boolean, inputs: Readonly<Record<string, HostArray>>, o
   const lossAndGrads = (): [tk.Tensor, tk.Tensor[]] => {
     const tape = new tk.GradientTape();
     const loss = tape.record(() => {
-      const h = tk.dense(x, w1, b1, 'relu');
-      const logits = tk.dense(h, w2, b2, 'linear');
+      const h = tk.fusedDense(x, w1, b1, 'relu');
+      const logits = tk.fusedDense(h, w2, b2, 'linear');
       return tk.sparseSoftmaxCrossEntropy(labels, logits).mean();
     });
     return [loss, tape.gradient(loss, weights)];
