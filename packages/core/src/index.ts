@@ -29,3 +29,6 @@ export { sizeOf, stridesOf, broadcastShapes, broadcastStrides } from './shape.js
 export { formatArray } from './format.js';
 export { PhiloxStream, philox4x32 } from './random/philox.js';
 export * from './nn/index.js';
+export { encodeSafetensors, decodeSafetensors, SAFETENSORS_MAX_HEADER_BYTES, type NamedTensorData, type DecodedSafetensors, type DecodeSafetensorsOptions } from './io/safetensors.js';
+export { writeFileAtomic, readFileBytes } from './io/files.js';
+export { WeightsFileError } from './io/weights-error.js';

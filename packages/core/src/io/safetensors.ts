@@ -52,7 +52,10 @@ export interface DecodeSafetensorsOptions {
 
 /** What {@link decodeSafetensors} returns. */
 export interface DecodedSafetensors {
-  /** The tensors in file order (by data offset), each with freshly allocated data. */
+  /**
+   * The tensors in file order (by data offset; empty tensors sharing an offset in the writer's
+   * order, dtype then name), each with freshly allocated data.
+   */
   tensors: NamedTensorData[];
   /** The header's `__metadata__` map, or `{}` when the file has none. */
   metadata: Record<string, string>;
@@ -337,8 +340,15 @@ export function decodeSafetensors(bytes: Uint8Array, options?: DecodeSafetensors
     }
   }
 
-  // As the reference reader: order by offsets, then the tensors must tile the buffer exactly.
-  entries.sort((a, b) => a.begin - b.begin || a.end - b.end || compareCodePoints(a.name, b.name));
+  // As the reference reader: order by offsets, then the tensors must tile the buffer exactly. Empty
+  // tensors can share an offset; those keep the writer's order (dtype, then name).
+  entries.sort(
+    (a, b) =>
+      a.begin - b.begin ||
+      a.end - b.end ||
+      ENUM_RANK[b.dtype] - ENUM_RANK[a.dtype] ||
+      compareCodePoints(a.name, b.name),
+  );
   const bufferLength = bytes.length - dataStart;
   let expectedBegin = 0;
   let previous: DecodedEntry | undefined;

@@ -15,3 +15,4 @@ export { sparseCategoricalAccuracy, categoricalAccuracy, binaryAccuracy, getMetr
 export * from './optimizers/index.js';
 export type { Callback, History, Logs } from './callbacks.js';
 export { ProgressBar, formatLogs, formatTiming, type ProgressSink } from './progress.js';
+export { loadModel, modelFromConfig, configPathFor } from './model-io.js';

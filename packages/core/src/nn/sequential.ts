@@ -23,6 +23,7 @@ import { uniqueName } from './names.js';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from './optimizers/index.js';
 import { defaultSink, ProgressBar, type ProgressSink } from './progress.js';
 import { formatSummary } from './summary.js';
+import { loadWeightsInto, modelToSafetensors, saveModel } from './model-io.js';
 
 /** Options of `compile`, as Keras' `model.compile`. */
 export interface CompileOptions {
@@ -336,6 +337,24 @@ export class Sequential {
   /** The configuration that recreates the model (without weights). */
   getConfig(): { className: 'Sequential'; name: string; layers: { className: string; config: Record<string, unknown> }[] } {
     return { className: 'Sequential', name: this.name, layers: this.#layers.map((l) => ({ className: l.className, config: { ...l.getConfig() } })) };
+  }
+
+  /**
+   * Saves the weights to `path` in the safetensors format and the config to the `.json` beside
+   * it, each written atomically. Node.js only; in browsers use `toSafetensors()`.
+   */
+  async save(path: string): Promise<void> {
+    await saveModel(this, path);
+  }
+
+  /** The weights as safetensors bytes (config and weight order in the metadata): for browsers. */
+  async toSafetensors(): Promise<Uint8Array> {
+    return modelToSafetensors(this);
+  }
+
+  /** Loads weights from a safetensors file or bytes (by name, else in saved order). */
+  async loadWeights(source: string | Uint8Array): Promise<void> {
+    await loadWeightsInto(this, source);
   }
 
   /** Frees every weight and the optimizer's slots. */
