@@ -822,8 +822,30 @@ describe('files: writeFileAtomic and readFileBytes', () => {
 // Interop with an independent Python implementation
 // ---------------------------------------------------------------------------------------------
 
-const python = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
-const havePython = python.status === 0;
+const havePython = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+// The real `safetensors` package is usually absent (it cannot be installed from PyPI here); when the
+// python3 on PATH has it, the files are also checked against it.
+const haveRealSafetensors =
+  havePython && spawnSync('python3', ['-c', 'import safetensors.numpy'], { encoding: 'utf8' }).status === 0;
+
+const REAL_LIBRARY_CHECK = `
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import safetensors_reference as ref
+from safetensors.numpy import load_file, save, save_file
+from safetensors import safe_open
+ts_file, real_file = sys.argv[2], sys.argv[3]
+loaded = load_file(ts_file)
+with safe_open(ts_file, "np") as f:
+    metadata = f.metadata()
+tensors, _ = ref.sample()
+save_file(tensors, real_file, metadata={"format": "np"})
+print(json.dumps({
+    "metadata": metadata,
+    "loaded": {k: {"dtype": str(v.dtype), "shape": list(v.shape), "hex": v.tobytes().hex()} for k, v in loaded.items()},
+    "script_matches_library": save(tensors, metadata={"format": "np"}) == ref.serialize(tensors, {"format": "np"}),
+}))
+`;
 
 describe.skipIf(!havePython)('safetensors: interop with the independent Python reference (python3 + numpy)', () => {
   let dir = '';
@@ -917,6 +939,36 @@ describe.skipIf(!havePython)('safetensors: interop with the independent Python r
 
     // Writing what was read back gives the Python writer's exact bytes.
     expect(encodeSafetensors(tensors, metadata)).toEqual(bytes);
+  });
+
+  it.skipIf(!haveRealSafetensors)('the real safetensors package reads our files and writes the bytes we write', async () => {
+    const tensors = [
+      t('w', 'float32', [2, 3], SPECIALS.float32.slice(0, 6)),
+      t('d', 'float64', [], [Math.PI]),
+      t('i', 'int32', [5], SPECIALS.int32.slice(0, 5)),
+      t('m', 'bool', [2, 2], [1, 0, 0, 1]),
+      t('e', 'float32', [0, 2]),
+    ];
+    const tsFile = nodePath.join(dir, 'for-real.safetensors');
+    const realFile = nodePath.join(dir, 'by-real.safetensors');
+    await writeFileAtomic(tsFile, encodeSafetensors(tensors, { by: 'tensorkit' }));
+    const out = execFileSync('python3', ['-c', REAL_LIBRARY_CHECK, nodePath.dirname(REFERENCE_SCRIPT), tsFile, realFile], {
+      encoding: 'utf8',
+    });
+    const result = JSON.parse(out) as {
+      metadata: Record<string, string>;
+      loaded: Record<string, { dtype: string; shape: number[]; hex: string }>;
+      script_matches_library: boolean;
+    };
+    expect(result.metadata).toEqual({ by: 'tensorkit' });
+    const numpyDtype: Record<DType, string> = { float32: 'float32', float64: 'float64', int32: 'int32', bool: 'bool' };
+    for (const tensor of tensors) {
+      expect(result.loaded[tensor.name]).toEqual({ dtype: numpyDtype[tensor.dtype], shape: tensor.shape, hex: hexOf(tensor.data) });
+    }
+    expect(result.script_matches_library).toBe(true);
+    const real = await readFileBytes(realFile);
+    const decoded = decodeSafetensors(real);
+    expect(encodeSafetensors(decoded.tensors, decoded.metadata)).toEqual(real);
   });
 
   it('Python rejects the same malformed layouts decodeSafetensors rejects', async () => {

@@ -61,3 +61,18 @@ describe('memory scopes', () => {
     expect(() => t.add(1)).toThrow("add: a is a disposed tensor (float32 [2,3], made by 'mul')");
   });
 });
+
+describe('tidy and variables', () => {
+  it('a variable returned from a nested tidy is not freed by the outer one', () => {
+    const w = tk.variable(tk.tensor([1, 2]));
+    tk.tidy(() => {
+      tk.tidy(() => w.assignSub(tk.tensor([1, 1])));
+    });
+    expect(w.isDisposed).toBe(false);
+    expect([...w.dataSync()]).toEqual([0, 1]);
+    const outer = tk.ones([2]);
+    tk.tidy(() => tk.tidy(() => outer));
+    expect(outer.isDisposed).toBe(false);
+    tk.dispose([w, outer]);
+  });
+});

@@ -23,12 +23,15 @@ function closeScope(scope: Scope, result: unknown): void {
   const kept = new Set<Tensor>();
   collectTensors(result, kept);
   for (const tensor of scope.tensors) {
-    if (kept.has(tensor) || tensor.isKept) continue;
+    if (tensor.isKept) continue;
+    if (kept.has(tensor)) {
+      // A returned tensor made in this scope belongs to the enclosing one now, so an outer tidy
+      // still frees it. Returned tensors this scope did not make (variables, outer tensors) stay
+      // where they were.
+      if (scope.parent && !tensor.isDisposed) scope.parent.tensors.push(tensor);
+      continue;
+    }
     disposeTensor(tensor);
-  }
-  // What survives belongs to the enclosing scope now, so an outer tidy still frees it.
-  if (scope.parent) {
-    for (const tensor of kept) if (!tensor.isDisposed && !tensor.isKept) scope.parent.tensors.push(tensor);
   }
 }
 
