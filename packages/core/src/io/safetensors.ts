@@ -24,6 +24,7 @@
  */
 import { allocate, bytesPerElement, isDType, type DType, type TypedArray } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
+import { utf8Decode, utf8Encode } from '../text.js';
 import { WeightsFileError } from './weights-error.js';
 
 /** One tensor as stored in a weights file: its name, dtype, shape and row-major values. */
@@ -87,19 +88,6 @@ const SUPPORTED_TEXT = 'F32 (float32), F64 (float64), I32 (int32) and BOOL (bool
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-// TextEncoder / TextDecoder are globals in every browser and in Node, but not in the ES libraries
-// this package compiles against, so their shapes are declared here.
-interface Utf8Encoder {
-  encode(text: string): Uint8Array;
-}
-interface Utf8Decoder {
-  decode(bytes: Uint8Array): string;
-}
-interface TextCodecGlobals {
-  TextEncoder: new () => Utf8Encoder;
-  TextDecoder: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => Utf8Decoder;
-}
-const textCodecs = (): TextCodecGlobals => globalThis as unknown as TextCodecGlobals;
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
@@ -146,7 +134,7 @@ export function encodeSafetensors(
     );
     offset = end;
   }
-  const json = new (textCodecs().TextEncoder)().encode(`{${headerParts.join(',')}}`);
+  const json = utf8Encode(`{${headerParts.join(',')}}`);
   const headerLength = Math.ceil(json.length / 8) * 8;
   if (headerLength > SAFETENSORS_MAX_HEADER_BYTES) {
     throw new ArgumentError(
@@ -312,9 +300,7 @@ export function decodeSafetensors(bytes: Uint8Array, options?: DecodeSafetensors
 
   let text: string;
   try {
-    text = new (textCodecs().TextDecoder)('utf-8', { fatal: true, ignoreBOM: true }).decode(
-      bytes.subarray(LENGTH_PREFIX_BYTES, dataStart),
-    );
+    text = utf8Decode(bytes.subarray(LENGTH_PREFIX_BYTES, dataStart), true);
   } catch {
     return fail(`the ${headerLength}-byte header is not valid UTF-8; it must be UTF-8 JSON text`);
   }
