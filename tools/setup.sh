@@ -11,4 +11,11 @@ if [ "$have" != "$want" ]; then
 fi
 export TURBO_TELEMETRY_DISABLED=1
 pnpm install --frozen-lockfile
+
+# Python's own safetensors library, so a test can read our weight files with it (the format test
+# against an independent reader runs regardless). Optional: without it that one check is skipped.
+if ! python3 -c 'import safetensors' 2>/dev/null; then
+  python3 -m pip install --quiet --retries 0 --timeout 10 safetensors 2>/dev/null \
+    || echo "setup: Python's safetensors library is unavailable; the interop test against it will be skipped"
+fi
 echo "setup: done. Run the tests with: pnpm test"
