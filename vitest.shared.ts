@@ -12,4 +12,5 @@ export const workspaceAliases = [
   { find: /^@tensorkit\/backend-cpu$/, replacement: source('./packages/backend-cpu/src/index.ts') },
   { find: /^@tensorkit\/conformance\/vitest$/, replacement: source('./packages/conformance/src/vitest.ts') },
   { find: /^@tensorkit\/conformance$/, replacement: source('./packages/conformance/src/index.ts') },
+  { find: /^@tensorkit\/datasets$/, replacement: source('./packages/datasets/src/index.ts') },
 ];
