@@ -3,7 +3,7 @@
 export interface Options {
   /** TensorKit backends to run; null = every registered backend that initialises. */
   readonly backends: string[] | null;
-  /** Peer rows to run (e.g. tfjs-cpu); null = all; [] = none. */
+  /** Peer rows to run (tfjs-cpu, tfjs-wasm); null = all; [] = none. */
   readonly peers: string[] | null;
   /** Case-insensitive substring of the workload title or id. */
   readonly filter: string | null;
@@ -11,6 +11,14 @@ export interface Options {
   readonly warmupMs: number;
   readonly minSampleMs: number;
   readonly json: string | null;
+  /** Epoch rows: run whole epochs instead of timing a prefix of steps. */
+  readonly fullEpoch: boolean;
+  /** Epoch rows: steps timed after the warm-up (ignored with fullEpoch). */
+  readonly steps: number;
+  /** Epoch rows: steps run before the timed ones. */
+  readonly warmupSteps: number;
+  /** Folder with MNIST's IDX .gz files; null = the default location. */
+  readonly mnist: string | null;
   readonly help: boolean;
 }
 
@@ -21,14 +29,24 @@ Times TensorKit against TensorFlow.js on the chapter's MNIST workloads, side by 
 Options:
   --backend LIST     TensorKit backends to run, comma-separated (default: every registered
                      backend that initialises; cpu for now)
-  --peers LIST       TensorFlow.js rows to run, comma-separated, or 'none' (default: all;
-                     tfjs-cpu for now). 'vs tfjs' needs tfjs-cpu.
+  --peers LIST       TensorFlow.js rows to run, comma-separated, or 'none' (default: all:
+                     tfjs-cpu, and tfjs-wasm for the epoch rows). 'vs tfjs' needs tfjs-cpu.
   --filter TEXT      only workloads whose title or id contains TEXT (case-insensitive)
   --repeats N        timed samples per row; the median is reported (default 10)
   --warmup-ms MS     minimum warm-up per row (default 300; at least 3 runs either way)
   --min-sample-ms MS minimum duration of one sample; fast ops run several times per sample
                      (default 20)
   --json FILE        also write every result, with all samples, as JSON
+
+Epoch rows (model.fit of the chapter's model, one epoch of MNIST):
+  --steps N          steps timed after the warm-up; the epoch (469 steps) is projected from
+                     their median (default 60)
+  --warmup-steps N   steps run before the timed ones (default 5)
+  --full-epoch       run complete epochs instead, and report their measured time and the
+                     epoch's accuracy (several minutes: tfjs-cpu takes 2 minutes or more)
+  --mnist DIR        folder with train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz
+                     (default: $MNIST_DIR, else /work/shared/datasets/mnist); without them the
+                     rows train on seeded synthetic data and say so
   --help             this text`;
 
 function list(value: string): string[] {
@@ -55,6 +73,10 @@ export function parseArgs(argv: readonly string[]): Options {
   let warmupMs = 300;
   let minSampleMs = 20;
   let json: string | null = null;
+  let fullEpoch = false;
+  let steps = 60;
+  let warmupSteps = 5;
+  let mnist: string | null = null;
   let help = false;
   const args = [...argv];
   while (args.length > 0) {
@@ -97,6 +119,19 @@ export function parseArgs(argv: readonly string[]): Options {
       case '--json':
         json = take();
         break;
+      case '--full-epoch':
+        if (value !== undefined) throw new Error('--full-epoch takes no value');
+        fullEpoch = true;
+        break;
+      case '--steps':
+        steps = positive('--steps', take(), true);
+        break;
+      case '--warmup-steps':
+        warmupSteps = positive('--warmup-steps', take(), true);
+        break;
+      case '--mnist':
+        mnist = take();
+        break;
       case '-h':
       case '--help':
         help = true;
@@ -105,5 +140,5 @@ export function parseArgs(argv: readonly string[]): Options {
         throw new Error(`unknown option '${arg}'`);
     }
   }
-  return { backends, peers, filter, repeats, warmupMs, minSampleMs, json, help };
+  return { backends, peers, filter, repeats, warmupMs, minSampleMs, json, fullEpoch, steps, warmupSteps, mnist, help };
 }

@@ -6,14 +6,16 @@ import { writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parseArgs, USAGE, type Options } from './args.js';
+import { mnistDir, mnistTrain, type Dataset } from './dataset.js';
 import { describeEnvironment, environmentLine } from './environment.js';
-import type { Contender } from './families/family.js';
+import { measureEpoch, type EpochMeasurement } from './epoch.js';
+import { isEpochCase, type Contender } from './families/family.js';
 import { discoverTensorKit, tensorkitSink } from './families/tensorkit.js';
 import { discoverTfjs, tfjsSink } from './families/tfjs.js';
 import { measure, type Measurement } from './measure.js';
-import { generateAll } from './rng.js';
+import { generateAll, type HostArray } from './rng.js';
 import { formatMs, formatRatio, formatSeconds, renderTable, type Column } from './table.js';
-import { WORKLOADS, type Workload } from './workloads.js';
+import { STEPS_PER_EPOCH, WORKLOADS, type Workload } from './workloads.js';
 
 /** One row of results, as printed and as written to `--json`. */
 export interface Result {
@@ -29,7 +31,20 @@ export interface Result {
   readonly gflops: number | null;
   /** tfjs-cpu median / this row's median; > 1 means this row is faster. Only on TensorKit rows. */
   vsTfjs: number | null;
+  /**
+   * Every peer row of the workload (by label) divided by this row: medians, or for the epoch rows
+   * epoch seconds (projected, or measured with --full-epoch). Only on TensorKit rows.
+   */
+  vsPeers: Record<string, number>;
+  /**
+   * Seconds of an epoch: projected from the median (train step; epoch rows by default), or measured
+   * (epoch rows with --full-epoch).
+   */
   readonly epochSeconds: number | null;
+  /** The epoch rows' details (steps timed, projections, accuracy). */
+  readonly epoch: EpochMeasurement | null;
+  /** Said in the row's note: the contender's (e.g. wasm threads) and the data's, when synthetic. */
+  readonly note: string | null;
   /**
    * Largest difference between this row's outputs and the reference row's (tfjs-cpu when present),
    * relative to the largest magnitude of each output; null when there was nothing to compare.
@@ -84,7 +99,17 @@ function relativeDifference(a: readonly Float32Array[], b: readonly Float32Array
 
 type Row = Result & { outputs: Float32Array[] | null };
 
+/** The workload's inputs: its seeded arrays, plus its dataset's `x` and `labels`. */
+function inputsOf(workload: Workload, options: Options): { inputs: Record<string, HostArray>; dataset: Dataset | null } {
+  const inputs = generateAll(workload.id, workload.inputs);
+  if (!workload.dataset) return { inputs, dataset: null };
+  const dataset = mnistTrain(mnistDir(options.mnist));
+  return { inputs: { ...inputs, x: dataset.x, labels: dataset.labels }, dataset };
+}
+
 async function runRow(workload: Workload, contender: Contender, options: Options, gc: (() => void) | null): Promise<Row> {
+  const data = inputsOf(workload, options);
+  const notes = [contender.note, data.dataset?.source === 'synthetic' ? data.dataset.description : undefined].filter((n): n is string => !!n);
   const base = {
     workload: workload.id,
     title: workload.title,
@@ -92,12 +117,13 @@ async function runRow(workload: Workload, contender: Contender, options: Options
     backend: contender.label,
     library: contender.library,
     ours: contender.ours,
+    note: notes.length > 0 ? notes.join('; ') : null,
   };
-  const empty = { measurement: null, medianMs: null, gflops: null, vsTfjs: null, epochSeconds: null, memoryStable: true, leakedPerRun: 0, maxRelDiff: null, leftAfterDispose: 0, outputs: null };
+  const empty = { measurement: null, medianMs: null, gflops: null, vsTfjs: null, vsPeers: {}, epochSeconds: null, epoch: null, memoryStable: true, leakedPerRun: 0, maxRelDiff: null, leftAfterDispose: 0, outputs: null };
   let c;
   try {
     await contender.activate();
-    c = contender.family.build(workload, generateAll(workload.id, workload.inputs));
+    c = contender.family.build(workload, data.inputs);
   } catch (error) {
     return { ...base, ...empty, error: `setup failed: ${message(error)}` };
   }
@@ -111,12 +137,25 @@ async function runRow(workload: Workload, contender: Contender, options: Options
   }
   try {
     gc?.();
-    const m = await measure(c, contender.family.numTensors, {
-      repeats: options.repeats,
-      warmupRuns: 3,
-      warmupMs: options.warmupMs,
-      minSampleMs: options.minSampleMs,
-    });
+    let m: Measurement;
+    let epoch: EpochMeasurement | null = null;
+    if (isEpochCase(c)) {
+      const timed = await measureEpoch(c, contender.family.numTensors, {
+        warmupSteps: options.warmupSteps,
+        steps: options.steps,
+        fullEpoch: options.fullEpoch,
+        stepsPerEpoch: workload.stepsPerEpoch ?? STEPS_PER_EPOCH,
+      });
+      m = timed.measurement;
+      epoch = timed.epoch;
+    } else {
+      m = await measure(c, contender.family.numTensors, {
+        repeats: options.repeats,
+        warmupRuns: 3,
+        warmupMs: options.warmupMs,
+        minSampleMs: options.minSampleMs,
+      });
+    }
     const final = m.tensorsAfter[m.tensorsAfter.length - 1];
     const moved = m.tensorsAfter.some((n) => n !== m.tensorsBefore);
     const runs = m.inner * m.tensorsAfter.length;
@@ -126,7 +165,9 @@ async function runRow(workload: Workload, contender: Contender, options: Options
       medianMs: m.medianMs,
       gflops: workload.flops ? workload.flops / (m.medianMs * 1e6) : null,
       vsTfjs: null,
-      epochSeconds: workload.stepsPerEpoch ? (workload.stepsPerEpoch * m.medianMs) / 1000 : null,
+      vsPeers: {},
+      epochSeconds: epoch ? (epoch.measuredSeconds ?? epoch.projectedSeconds) : workload.stepsPerEpoch ? (workload.stepsPerEpoch * m.medianMs) / 1000 : null,
+      epoch,
       memoryStable: !moved,
       leakedPerRun: (final - m.tensorsBefore) / runs,
       maxRelDiff: null,
@@ -171,13 +212,26 @@ function tableRows(results: readonly Result[]): string[][] {
       }
     };
     if (r.error !== null || r.medianMs === null) {
-      rows.push([r.title, r.backend, '—', '—', '—', r.error ?? 'no result']);
+      rows.push([r.title, r.backend, '—', '—', '—', [r.error ?? 'no result', ...(r.note ? [r.note] : [])].join('; ')]);
       afterDispose();
       continue;
     }
     const notes: string[] = [];
-    if (r.epochSeconds !== null) notes.push(`epoch (${WORKLOADS.find((w) => w.id === r.workload)?.stepsPerEpoch} steps) ≈ ${formatSeconds(r.epochSeconds)}`);
+    const steps = WORKLOADS.find((w) => w.id === r.workload)?.stepsPerEpoch;
+    if (r.epoch) {
+      const e = r.epoch;
+      if (e.measuredSeconds !== null) {
+        notes.push(`epoch ${formatSeconds(e.measuredSeconds)} measured, ${e.stepsRun} steps (${steps} × median step: ${formatSeconds(e.projectedSeconds)})`);
+        notes.push(`accuracy ${e.accuracy.toFixed(4)}, loss ${e.loss.toFixed(4)}`);
+      } else {
+        notes.push(`epoch ≈ ${formatSeconds(e.projectedSeconds)} (${steps} × median of steps ${e.firstTimedStep}–${e.lastTimedStep}; × mean: ${formatSeconds(e.projectedMeanSeconds)})`);
+      }
+    } else if (r.epochSeconds !== null) {
+      notes.push(`epoch (${steps} steps) ≈ ${formatSeconds(r.epochSeconds)}`);
+    }
+    for (const [peer, ratio] of Object.entries(r.vsPeers)) if (peer !== 'tfjs-cpu') notes.push(`vs ${peer} ${formatRatio(ratio)}`);
     if (r.group === 'training' && r.gflops !== null) notes.push('GFLOP/s counts matmul FLOPs only');
+    if (r.note) notes.push(r.note);
     const vs = r.ours ? (r.vsTfjs === null ? '—' : formatRatio(r.vsTfjs)) : r.backend === 'tfjs-cpu' ? 'baseline' : '';
     rows.push([r.title, r.backend, formatMs(r.medianMs), r.gflops === null ? '—' : r.gflops.toFixed(2), vs, notes.join('; ')]);
     if (r.maxRelDiff !== null && !(r.maxRelDiff <= TOLERANCE)) {
@@ -218,8 +272,7 @@ async function main(): Promise<number> {
   const needle = options.filter?.toLowerCase() ?? null;
   const workloads = WORKLOADS.filter((w) => !needle || w.title.toLowerCase().includes(needle) || w.id.toLowerCase().includes(needle));
 
-  const libraries: Record<string, string> = {};
-  for (const c of contenders) libraries[c.library === 'tensorkit' ? 'TensorKit' : 'tfjs-core'] = c.version;
+  const libraries: Record<string, string> = { ...ours.libraries, ...peers.libraries };
   const env = describeEnvironment(libraries);
   console.log(environmentLine(env));
   for (const note of notes) console.log(`note: ${note}`);
@@ -236,14 +289,37 @@ async function main(): Promise<number> {
   const results: Result[] = [];
   for (const workload of workloads) {
     const rows: Row[] = [];
+    const rowContenders: Contender[] = [];
+    if (workload.dataset) {
+      process.stderr.write(`  loading the ${workload.dataset} data ... `);
+      const dataset = mnistTrain(mnistDir(options.mnist));
+      process.stderr.write(`${dataset.description}\n`);
+    }
     for (const contender of contenders) {
+      // A family that does not write this group of workloads gets no row (not a "not expressible" one).
+      if (contender.family.groups && !contender.family.groups.includes(workload.group)) continue;
       process.stderr.write(`  ${workload.title} on ${contender.label} ... `);
       const result = await runRowChecked(workload, contender, options, gc);
-      process.stderr.write(result.medianMs === null ? `${result.error}\n` : `${formatMs(result.medianMs)} ms\n`);
+      process.stderr.write(
+        result.medianMs === null
+          ? `${result.error}\n`
+          : `${formatMs(result.medianMs)} ms${result.epoch ? `/step, epoch ${result.epoch.measuredSeconds !== null ? '' : '≈ '}${formatSeconds(result.epochSeconds!)}` : ''}\n`,
+      );
       rows.push(result);
+      rowContenders.push(contender);
     }
-    const baseline = rows.find((r) => !r.ours && contenders.find((c) => c.label === r.backend)?.baseline && r.medianMs !== null);
-    for (const r of rows) if (r.ours && baseline && r.medianMs) r.vsTfjs = baseline.medianMs! / r.medianMs;
+    // Ratios: each TensorKit row against each peer row (epoch rows by epoch seconds, others by median).
+    const value = (r: Row): number | null => (r.epoch ? r.epochSeconds : r.medianMs);
+    for (const r of rows) {
+      const ours = value(r);
+      if (!r.ours || !ours) continue;
+      for (const p of rows) {
+        const theirs = value(p);
+        if (!p.ours && theirs) r.vsPeers[p.backend] = theirs / ours;
+      }
+    }
+    const baseline = rows.find((r, i) => !r.ours && rowContenders[i].baseline && value(r) !== null);
+    for (const r of rows) if (r.ours && baseline) r.vsTfjs = r.vsPeers[baseline.backend] ?? null;
     // Cross-check: every row against the baseline peer (or, without one, the first row that ran).
     const reference = baseline ?? rows.find((r) => r.outputs !== null);
     for (const r of rows) {
@@ -255,10 +331,24 @@ async function main(): Promise<number> {
   console.log('');
   console.log(renderTable(COLUMNS, tableRows(results)));
   console.log('');
-  console.log(
-    `time: median of ${options.repeats} samples after warm-up, results read back inside the timing; ` +
-      "vs tfjs = tfjs-cpu time / TensorKit time (> 1: TensorKit is faster).",
-  );
+  if (results.some((r) => r.group !== 'epoch')) {
+    console.log(
+      `time: median of ${options.repeats} samples after warm-up, results read back inside the timing; ` +
+        'vs tfjs = tfjs-cpu time / TensorKit time (> 1: TensorKit is faster).',
+    );
+  }
+  if (results.some((r) => r.group === 'epoch')) {
+    const dataset = mnistTrain(mnistDir(options.mnist));
+    const data = dataset.source === 'mnist' ? `${dataset.description} from ${mnistDir(options.mnist)}` : dataset.description;
+    console.log(
+      options.fullEpoch
+        ? `epoch rows: one whole epoch of model.fit per row, timed onEpochBegin → onEpochEnd; time = median step (from fit's onBatchEnd) after ${options.warmupSteps} warm-up steps; ` +
+            `vs tfjs = tfjs-cpu epoch / TensorKit epoch (measured); accuracy and loss: the epoch's running means, as fit logs them; GFLOP/s counts matmul FLOPs only; data: ${data}.`
+        : `epoch rows: model.fit stopped after ${options.warmupSteps} warm-up + ${options.steps} timed steps; time = median step (from fit's onBatchEnd); ` +
+            `epoch projected as ${STEPS_PER_EPOCH} × median step; vs tfjs = tfjs-cpu epoch / TensorKit epoch (projected); GFLOP/s counts matmul FLOPs only; data: ${data}. ` +
+            '--full-epoch runs whole epochs.',
+    );
+  }
   const compared = results.filter((r) => r.maxRelDiff !== null);
   const mismatched = compared.filter((r) => !(r.maxRelDiff! <= TOLERANCE));
   if (compared.length > 0) {

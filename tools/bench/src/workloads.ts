@@ -12,7 +12,23 @@ export type Computation =
   | { readonly kind: 'unary'; readonly op: 'relu' | 'exp' }
   | { readonly kind: 'reduce'; readonly op: 'sum' | 'mean' | 'max'; readonly axis: number | null }
   | { readonly kind: 'softmax' }
-  | { readonly kind: 'trainStep'; readonly learningRate: number; readonly rho: number; readonly epsilon: number };
+  | { readonly kind: 'trainStep'; readonly learningRate: number; readonly rho: number; readonly epsilon: number }
+  /**
+   * One epoch of `model.fit` on the dataset: `dense(hidden, relu)` → `dense(classes, softmax)`,
+   * RMSprop, sparse categorical cross-entropy, accuracy. The inputs w1, b1, w2, b2 are the initial
+   * weights, the same in every library.
+   */
+  | {
+      readonly kind: 'fitEpoch';
+      readonly batchSize: number;
+      readonly hidden: number;
+      readonly classes: number;
+      readonly learningRate: number;
+      readonly rho: number;
+      readonly epsilon: number;
+      /** Cross-check: `evaluate` on this many first samples, `predict` on the first batch. */
+      readonly probeSamples: number;
+    };
 
 /** One row group of the table. */
 export interface Workload {
@@ -20,13 +36,18 @@ export interface Workload {
   readonly id: string;
   /** What the table prints in the workload column (also matched by `--filter`). */
   readonly title: string;
-  readonly group: 'matmul' | 'elementwise' | 'training';
+  readonly group: 'matmul' | 'elementwise' | 'training' | 'epoch';
   readonly inputs: readonly InputSpec[];
   readonly computation: Computation;
   /** Floating-point operations per run, where the count is meaningful (matmuls). */
   readonly flops?: number;
   /** Steps per epoch, for workloads whose time is also projected to an epoch. */
   readonly stepsPerEpoch?: number;
+  /**
+   * A dataset the workload trains on, loaded once (see `dataset.ts`) and added to its inputs as
+   * `x` and `labels`.
+   */
+  readonly dataset?: 'mnist-train';
 }
 
 /** MNIST: 60,000 training images in batches of 128 is 469 steps per epoch. */
@@ -63,6 +84,20 @@ function matmulWorkload(label: string, a: [number, number], b: [number, number],
     flops: 2 * m * n * k,
   };
 }
+
+/** Glorot-uniform initial weights, zero biases (Keras' Dense defaults), for the training rows. */
+const INITIAL_WEIGHTS: readonly InputSpec[] = [
+  f32('w1', [PIXELS, HIDDEN], { kind: 'uniform', min: -Math.sqrt(6 / (PIXELS + HIDDEN)), max: Math.sqrt(6 / (PIXELS + HIDDEN)) }),
+  f32('b1', [HIDDEN], { kind: 'zeros' }),
+  f32('w2', [HIDDEN, CLASSES], { kind: 'uniform', min: -Math.sqrt(6 / (HIDDEN + CLASSES)), max: Math.sqrt(6 / (HIDDEN + CLASSES)) }),
+  f32('b2', [CLASSES], { kind: 'zeros' }),
+];
+
+/**
+ * Matmul FLOPs of one training step: forward x·w1 and h·w2, backward xᵀ·dz1, hᵀ·dz2 and dz2·w2ᵀ. No
+ * dx for the first layer: x is data, not a variable, so no library computes it.
+ */
+const STEP_FLOPS = 2 * BATCH * HIDDEN * (2 * PIXELS) + 2 * BATCH * CLASSES * (3 * HIDDEN);
 
 /** Every workload, in table order. */
 export const WORKLOADS: readonly Workload[] = [
@@ -140,16 +175,23 @@ export const WORKLOADS: readonly Workload[] = [
     inputs: [
       f32('x', [BATCH, PIXELS], { kind: 'uniform', min: 0, max: 1 }),
       { name: 'labels', shape: [BATCH], dtype: 'int32', dist: { kind: 'labels', classes: CLASSES } },
-      // Glorot-uniform initial weights, zero biases (Keras' Dense defaults).
-      f32('w1', [PIXELS, HIDDEN], { kind: 'uniform', min: -Math.sqrt(6 / (PIXELS + HIDDEN)), max: Math.sqrt(6 / (PIXELS + HIDDEN)) }),
-      f32('b1', [HIDDEN], { kind: 'zeros' }),
-      f32('w2', [HIDDEN, CLASSES], { kind: 'uniform', min: -Math.sqrt(6 / (HIDDEN + CLASSES)), max: Math.sqrt(6 / (HIDDEN + CLASSES)) }),
-      f32('b2', [CLASSES], { kind: 'zeros' }),
+      ...INITIAL_WEIGHTS,
     ],
     computation: { kind: 'trainStep', learningRate: 0.001, rho: 0.9, epsilon: 1e-7 },
-    // Matmul FLOPs of one step: forward x·w1 and h·w2, backward xᵀ·dz1, hᵀ·dz2 and dz2·w2ᵀ. No dx for
-    // the first layer: x is data, not a variable, so neither library computes it.
-    flops: 2 * BATCH * HIDDEN * (2 * PIXELS) + 2 * BATCH * CLASSES * (3 * HIDDEN),
+    flops: STEP_FLOPS,
+    stepsPerEpoch: STEPS_PER_EPOCH,
+  },
+
+  // 4. An epoch of the chapter's model with each library's model API (model.fit), on MNIST: what a
+  //    user of the layers API waits for. Timed per step from fit callbacks (see epoch.ts).
+  {
+    id: 'epoch-mnist-mlp',
+    title: 'epoch 784-512-10 model.fit, batch 128',
+    group: 'epoch',
+    inputs: INITIAL_WEIGHTS,
+    dataset: 'mnist-train',
+    computation: { kind: 'fitEpoch', batchSize: BATCH, hidden: HIDDEN, classes: CLASSES, learningRate: 0.001, rho: 0.9, epsilon: 1e-7, probeSamples: 1024 },
+    flops: STEP_FLOPS,
     stepsPerEpoch: STEPS_PER_EPOCH,
   },
 ];

@@ -5,8 +5,8 @@
  */
 import * as tk from '@tensorkit/core';
 import type { HostArray } from '../rng.js';
-import type { Workload } from '../workloads.js';
-import { touch, type Case, type Contender, type Family } from './family.js';
+import type { Computation, Workload } from '../workloads.js';
+import { touch, type Case, type Contender, type EpochCase, type Family, type FitOutcome } from './family.js';
 
 /** Where TensorKit backends come from: each module registers one backend when imported. */
 export const TENSORKIT_BACKEND_MODULES: readonly string[] = [
@@ -95,14 +95,85 @@ function trainStep(sync: boolean, inputs: Readonly<Record<string, HostArray>>, o
   };
 }
 
+/**
+ * The chapter's model with TensorKit's layers API, as a user writes it: `sequential` of two `dense`
+ * layers, `compile({ optimizer: 'rmsprop', ... })` (Keras' defaults: learning rate 1e-3, rho 0.9,
+ * epsilon 1e-7), `fit(..., { epochs: 1, batchSize, shuffle: true, verbose: 0, callbacks })`.
+ */
+function fitEpoch(inputs: Readonly<Record<string, HostArray>>, c: Extract<Computation, { kind: 'fitEpoch' }>): EpochCase {
+  const x = upload(inputs.x);
+  const labels = upload(inputs.labels);
+  const model = tk.sequential([tk.dense({ units: c.hidden, activation: 'relu' }), tk.dense({ units: c.classes, activation: 'softmax' })]);
+  const dispose = (): void => {
+    model.dispose();
+    tk.dispose([x, labels]);
+  };
+  try {
+    model.build([1, inputs.x.shape[1]]);
+    // The shared initial weights: kernel and bias of each layer, in order. assign() shares the
+    // value's storage, so the uploads can be freed at once.
+    const initial = ['w1', 'b1', 'w2', 'b2'].map((name) => upload(inputs[name]));
+    const weights = model.weights;
+    if (weights.length !== initial.length) throw new Error(`the model has ${weights.length} weights, expected 4`);
+    weights.forEach((w, i) => w.assign(initial[i]));
+    tk.dispose(initial);
+    model.compile({ optimizer: 'rmsprop', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    const rms = model.optimizer as unknown as { learningRate?: number; rho?: number; epsilon?: number };
+    if (rms.learningRate !== c.learningRate || rms.rho !== c.rho || rms.epsilon !== c.epsilon) {
+      throw new Error(`'rmsprop' is lr ${rms.learningRate}, rho ${rms.rho}, epsilon ${rms.epsilon}; the workload wants ${c.learningRate}, ${c.rho}, ${c.epsilon}`);
+    }
+  } catch (error) {
+    dispose();
+    throw error;
+  }
+  return {
+    kind: 'epoch',
+    probe: async () => {
+      const xs = tk.slice(x, [0], [c.probeSamples]);
+      const ys = tk.slice(labels, [0], [c.probeSamples]);
+      const first = tk.slice(x, [0], [c.batchSize]);
+      try {
+        const scores = await model.evaluate(xs, ys, { batchSize: c.batchSize });
+        const probabilities = model.predict(first);
+        const values = Float32Array.from(await probabilities.data());
+        probabilities.dispose();
+        return [Float32Array.of(scores.loss), values];
+      } finally {
+        tk.dispose([xs, ys, first]);
+      }
+    },
+    fit: async (hooks): Promise<FitOutcome> => {
+      const history = await model.fit(x, labels, {
+        epochs: 1,
+        batchSize: c.batchSize,
+        shuffle: true,
+        verbose: 0,
+        callbacks: [
+          {
+            onEpochBegin: () => hooks.epochBegin(),
+            onBatchEnd: (step) => {
+              if (hooks.batchEnd(step)) model.stopTraining = true;
+            },
+            onEpochEnd: () => hooks.epochEnd(),
+          },
+        ],
+      });
+      const h = history.history;
+      return { loss: h.loss?.[0] ?? NaN, accuracy: (h.accuracy ?? h.acc)?.[0] ?? NaN, librarySeconds: history.epochSeconds[0] ?? null };
+    },
+    dispose,
+  };
+}
+
 /** The TensorKit family. Build cases only while the contender's backend is active. */
 export const tensorkitFamily: Family = {
   library: 'tensorkit',
   numTensors: () => tk.memory().numTensors,
-  build(workload: Workload, inputs: Readonly<Record<string, HostArray>>): Case | null {
+  build(workload: Workload, inputs: Readonly<Record<string, HostArray>>): Case | EpochCase | null {
     const sync = tk.getBackend().capabilities.syncRead;
     const c = workload.computation;
     if (c.kind === 'trainStep') return trainStep(sync, inputs, c);
+    if (c.kind === 'fitEpoch') return fitEpoch(inputs, c);
     const names = workload.inputs.map((s) => s.name);
     const tensors = names.map((n) => upload(inputs[n]));
     const [a, b] = tensors;
@@ -138,6 +209,8 @@ export const tensorkitFamily: Family = {
 export interface Discovery {
   readonly contenders: Contender[];
   readonly notes: string[];
+  /** Library versions for the environment line, by display name. */
+  readonly libraries: Record<string, string>;
 }
 
 async function coreVersion(): Promise<string> {
@@ -189,7 +262,7 @@ export async function discoverTensorKit(requested: readonly string[] | null): Pr
       },
     });
   }
-  return { contenders, notes };
+  return { contenders, notes, libraries: contenders.length > 0 ? { TensorKit: version } : {} };
 }
 
 /** Keeps the read results observable, so no engine could drop them as dead code. */
