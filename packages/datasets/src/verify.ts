@@ -123,3 +123,29 @@ export function assemble(spec: DatasetInfo, parsed: ReadonlyArray<IdxArray & { s
   };
   return { train: split('train'), test: split('test') };
 }
+
+/**
+ * Loads every file of `spec` at once and assembles the splits. The first error wins: it aborts
+ * `stop` so the other files stop too, and this returns only once they have, so nothing keeps
+ * running (or printing) after a failure.
+ */
+export async function loadAll(
+  spec: DatasetInfo,
+  stop: AbortController,
+  loadFile: (file: DatasetFileInfo, index: number) => Promise<IdxArray & { source: string }>,
+): Promise<DatasetSplits> {
+  let first: { error: unknown } | undefined;
+  const settled = await Promise.allSettled(
+    spec.files.map((file, i) =>
+      loadFile(file, i).catch((error: unknown) => {
+        if (!first) {
+          first = { error };
+          stop.abort(error);
+        }
+        throw error;
+      }),
+    ),
+  );
+  if (first) throw first.error;
+  return assemble(spec, settled.map((s) => (s as PromiseFulfilledResult<IdxArray & { source: string }>).value));
+}

@@ -6,7 +6,7 @@ import type { DatasetSplits } from '../arrays.js';
 import { DatasetError } from '../errors.js';
 import type { IdxArray } from '../idx.js';
 import type { DatasetFileInfo, DatasetInfo } from '../specs.js';
-import { assemble, decodeFile, limitsOf, parseFile, prefixBytes, type Limit } from '../verify.js';
+import { decodeFile, loadAll, limitsOf, parseFile, prefixBytes, type Limit } from '../verify.js';
 import { download } from './download.js';
 import { nodePlatform, readPrefix } from './platform.js';
 import type { ProgressStream } from './progress.js';
@@ -167,19 +167,8 @@ export async function loadDataset(spec: DatasetInfo, options: LoadOptions = {}):
     return parseFile(spec, file, raw, saved, limit);
   };
 
-  // The first error wins; the other files stop, and loadData returns only once they have, so
-  // nothing keeps running (or printing) after it has failed.
-  let first: { error: unknown } | undefined;
   try {
-    const settled = await Promise.allSettled(spec.files.map((file, i) => loadFile(file, found[i]).catch((error: unknown) => {
-      if (!first) {
-        first = { error };
-        stop.abort(error);
-      }
-      throw error;
-    })));
-    if (first) throw first.error;
-    return assemble(spec, settled.map((s) => (s as PromiseFulfilledResult<IdxArray & { source: string }>).value));
+    return await loadAll(spec, stop, (file, i) => loadFile(file, found[i]));
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }

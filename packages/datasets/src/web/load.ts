@@ -3,7 +3,7 @@ import type { DatasetSplits } from '../arrays.js';
 import { DatasetError } from '../errors.js';
 import type { IdxArray } from '../idx.js';
 import type { DatasetFileInfo, DatasetInfo } from '../specs.js';
-import { assemble, decodeFile, limitsOf, mirrorUrl, parseFile, prefixBytes, type Limit } from '../verify.js';
+import { decodeFile, loadAll, limitsOf, mirrorUrl, parseFile, prefixBytes, type Limit } from '../verify.js';
 import { readAll, readPrefix, webPlatform } from './platform.js';
 
 /** Progress of one file's download, for `onProgress`. */
@@ -90,17 +90,8 @@ export async function loadDatasetWeb(spec: DatasetInfo, options: BrowserLoadOpti
     });
   };
 
-  let first: { error: unknown } | undefined;
   try {
-    const settled = await Promise.allSettled(spec.files.map((file) => loadFile(file).catch((error: unknown) => {
-      if (!first) {
-        first = { error };
-        stop.abort(error);
-      }
-      throw error;
-    })));
-    if (first) throw first.error;
-    return assemble(spec, settled.map((s) => (s as PromiseFulfilledResult<IdxArray & { source: string }>).value));
+    return await loadAll(spec, stop, (file, i) => loadFile(file));
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
