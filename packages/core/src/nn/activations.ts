@@ -1,8 +1,7 @@
 /** Activations by name, as Keras' `activation='relu'`. */
 import type { FusedActivation } from '../backend/contract.js';
 import { ArgumentError } from '../errors.js';
-import { relu, sigmoid, tanh } from '../ops/elementwise.js';
-import { softmax } from '../ops/nn.js';
+import { applyFusedActivation, softmax } from '../ops/nn.js';
 import type { Tensor } from '../tensor.js';
 import { snakeCase } from './names.js';
 
@@ -29,16 +28,5 @@ export function isFusable(name: ActivationName): name is FusedActivation {
 
 /** Applies a named activation. */
 export function applyActivation(name: ActivationName, x: Tensor): Tensor {
-  switch (name) {
-    case 'relu':
-      return relu(x);
-    case 'sigmoid':
-      return sigmoid(x);
-    case 'tanh':
-      return tanh(x);
-    case 'softmax':
-      return softmax(x);
-    default:
-      return x;
-  }
+  return name === 'softmax' ? softmax(x) : applyFusedActivation(x, name);
 }

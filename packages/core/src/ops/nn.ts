@@ -144,7 +144,8 @@ export function sparseSoftmaxCrossEntropy(labels: TensorLike, logits: TensorLike
 
 const ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 
-function activate(x: Tensor, activation: FusedActivation): Tensor {
+/** Applies a fusable activation (`linear` returns `x` itself). */
+export function applyFusedActivation(x: Tensor, activation: FusedActivation): Tensor {
   switch (activation) {
     case 'relu':
       return relu(x);
@@ -213,7 +214,7 @@ export function fusedDense(x: TensorLike, w: TensorLike, bias?: TensorLike | nul
       shape: [m, n],
       dtype: tx.dtype,
       kernel: (kr, infos) => kr.dense!({ x: infos[0], w: infos[1], bias: infos[2] ?? null, activation, m, n, k }),
-      composite: () => activate(tb ? add(matmul(tx, tw), tb) : matmul(tx, tw), activation),
+      composite: () => applyFusedActivation(tb ? add(matmul(tx, tw), tb) : matmul(tx, tw), activation),
       gradient,
     });
   });
