@@ -68,3 +68,20 @@ describe('backend registry', () => {
     expect(tk.kernelsOf(backend)).toEqual(expect.arrayContaining(['matmul', 'dense', 'sparseSoftmaxCrossEntropy', 'rmspropUpdate']));
   });
 });
+
+describe('factory context', () => {
+  it('tells a factory whether the user asked for it by name', async () => {
+    const seen: boolean[] = [];
+    tk.registerBackend('picky', ({ requested }) => {
+      seen.push(requested);
+      if (!requested) throw new Error('only when asked by name');
+      return new CpuBackend();
+    }, 9);
+    tk.registerBackend('cpu', () => new CpuBackend(), 1);
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect((await tk.ready()).name).toBe('cpu');
+    await tk.setBackend('picky');
+    expect(tk.getBackendName()).toBe('picky');
+    expect(seen).toEqual([false, true]);
+  });
+});

@@ -287,5 +287,15 @@ export interface Backend {
   destroy?(): void | Promise<void>;
 }
 
+/** What a backend factory is told about the request. */
+export interface BackendFactoryContext {
+  /**
+   * True when the user named this backend (`setBackend`, `TENSORKIT_BACKEND`); false when `ready()`
+   * is choosing the best available one. A backend may decline, with its reason, a mode it would
+   * not recommend unasked (a software GPU adapter), so `ready()` moves on to the next backend.
+   */
+  readonly requested: boolean;
+}
+
 /** Makes a backend; may be async (GPU devices, wasm modules) and may throw with the reason it is unavailable. */
-export type BackendFactory = () => Backend | Promise<Backend>;
+export type BackendFactory = (context: BackendFactoryContext) => Backend | Promise<Backend>;

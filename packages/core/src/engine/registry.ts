@@ -82,22 +82,29 @@ function describeFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function initialise(registration: Registration, started?: Promise<Backend>): Promise<Backend> {
+function initialise(registration: Registration, requested: boolean, started?: Promise<Backend>): Promise<Backend> {
   if (registration.instance) return Promise.resolve(registration.instance);
-  registration.pending ??= (async () => {
-    try {
-      const backend = await (started ?? registration.factory());
-      checkBackend(registration.name, backend);
-      registration.instance = backend;
-      registration.failure = undefined;
-      return backend;
-    } catch (error) {
-      registration.failure = describeFailure(error);
-      throw new BackendError(`backend '${registration.name}' failed to initialise: ${registration.failure}`, { cause: error });
-    } finally {
-      registration.pending = undefined;
-    }
-  })();
+  if (!registration.pending) {
+    const attempt = (async () => {
+      try {
+        const backend = await (started ?? registration.factory({ requested }));
+        checkBackend(registration.name, backend);
+        registration.instance = backend;
+        registration.failure = undefined;
+        return backend;
+      } catch (error) {
+        registration.failure = describeFailure(error);
+        throw new BackendError(`backend '${registration.name}' failed to initialise: ${registration.failure}`, { cause: error });
+      }
+    })();
+    // Cleared once settled (not in a finally inside the attempt: a factory that throws synchronously
+    // would settle it before it is stored, leaving a failed attempt cached for good).
+    registration.pending = attempt;
+    const clear = () => {
+      if (registration.pending === attempt) registration.pending = undefined;
+    };
+    attempt.then(clear, clear);
+  }
   return registration.pending;
 }
 
@@ -118,7 +125,7 @@ function lookup(name: string): Registration {
  * cannot initialise; the previously active backend stays active then.
  */
 export async function setBackend(name: string): Promise<Backend> {
-  const backend = await initialise(lookup(name));
+  const backend = await initialise(lookup(name), true);
   active = backend;
   return backend;
 }
@@ -149,7 +156,7 @@ export async function ready(): Promise<Backend> {
   const failures: string[] = [];
   for (const candidate of candidates) {
     try {
-      const backend = await initialise(candidate);
+      const backend = await initialise(candidate, false);
       active = backend;
       return backend;
     } catch {
@@ -183,13 +190,13 @@ export function getBackend(): Backend {
   }
   let made: Backend | Promise<Backend>;
   try {
-    made = candidate.factory();
+    made = candidate.factory({ requested: requested !== undefined });
   } catch (error) {
     candidate.failure = describeFailure(error);
     throw new BackendError(`backend '${candidate.name}' failed to initialise: ${candidate.failure}`, { cause: error });
   }
   if (made instanceof Promise) {
-    initialise(candidate, made).catch(() => undefined);
+    initialise(candidate, requested !== undefined, made).catch(() => undefined);
     throw new BackendError(`backend '${candidate.name}' initialises asynchronously; call await ready() or await setBackend('${candidate.name}') before running ops`);
   }
   checkBackend(candidate.name, made);
