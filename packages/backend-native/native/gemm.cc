@@ -1,0 +1,327 @@
+#include "gemm.h"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "pool.h"
+
+namespace tk {
+
+namespace {
+
+// A micro-kernel computes an MR x NR tile: C (ldc) = (acc ? C : 0) + sum_p A[p][0..MR) x B[p][0..NR).
+typedef void (*MicroKernel)(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool acc);
+
+struct KernelInfo {
+  GemmKernel id;
+  const char* name;
+  int mr, nr;
+  MicroKernel fn;
+};
+
+// ---- AVX-512: 12 x 32 (24 zmm accumulators, 2 for B, broadcasts from memory) ----
+__attribute__((target("avx512f"))) void kernelAvx512(int64_t kc, const float* a, const float* b, float* c,
+                                                     int64_t ldc, bool acc) {
+  __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps(), c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
+  __m512 c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps(), c30 = _mm512_setzero_ps(), c31 = _mm512_setzero_ps();
+  __m512 c40 = _mm512_setzero_ps(), c41 = _mm512_setzero_ps(), c50 = _mm512_setzero_ps(), c51 = _mm512_setzero_ps();
+  __m512 c60 = _mm512_setzero_ps(), c61 = _mm512_setzero_ps(), c70 = _mm512_setzero_ps(), c71 = _mm512_setzero_ps();
+  __m512 c80 = _mm512_setzero_ps(), c81 = _mm512_setzero_ps(), c90 = _mm512_setzero_ps(), c91 = _mm512_setzero_ps();
+  __m512 ca0 = _mm512_setzero_ps(), ca1 = _mm512_setzero_ps(), cb0 = _mm512_setzero_ps(), cb1 = _mm512_setzero_ps();
+  for (int64_t p = 0; p < kc; p++) {
+    __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+    __m512 x;
+#define TK_ROW(r, lo, hi)              \
+  x = _mm512_set1_ps(a[r]);            \
+  lo = _mm512_fmadd_ps(x, b0, lo);     \
+  hi = _mm512_fmadd_ps(x, b1, hi);
+    TK_ROW(0, c00, c01) TK_ROW(1, c10, c11) TK_ROW(2, c20, c21) TK_ROW(3, c30, c31)
+    TK_ROW(4, c40, c41) TK_ROW(5, c50, c51) TK_ROW(6, c60, c61) TK_ROW(7, c70, c71)
+    TK_ROW(8, c80, c81) TK_ROW(9, c90, c91) TK_ROW(10, ca0, ca1) TK_ROW(11, cb0, cb1)
+#undef TK_ROW
+    a += 12;
+    b += 32;
+  }
+#define TK_STORE(r, lo, hi)                                                          \
+  {                                                                                  \
+    float* row = c + (r) * ldc;                                                      \
+    if (acc) {                                                                       \
+      lo = _mm512_add_ps(lo, _mm512_loadu_ps(row));                                  \
+      hi = _mm512_add_ps(hi, _mm512_loadu_ps(row + 16));                             \
+    }                                                                                \
+    _mm512_storeu_ps(row, lo);                                                       \
+    _mm512_storeu_ps(row + 16, hi);                                                  \
+  }
+  TK_STORE(0, c00, c01) TK_STORE(1, c10, c11) TK_STORE(2, c20, c21) TK_STORE(3, c30, c31)
+  TK_STORE(4, c40, c41) TK_STORE(5, c50, c51) TK_STORE(6, c60, c61) TK_STORE(7, c70, c71)
+  TK_STORE(8, c80, c81) TK_STORE(9, c90, c91) TK_STORE(10, ca0, ca1) TK_STORE(11, cb0, cb1)
+#undef TK_STORE
+}
+
+// ---- AVX2 + FMA: 6 x 16 (12 ymm accumulators) ----
+__attribute__((target("avx2,fma"))) void kernelAvx2(int64_t kc, const float* a, const float* b, float* c,
+                                                    int64_t ldc, bool acc) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps(), c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps(), c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps(), c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+  for (int64_t p = 0; p < kc; p++) {
+    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+    __m256 x;
+#define TK_ROW(r, lo, hi)              \
+  x = _mm256_broadcast_ss(a + r);      \
+  lo = _mm256_fmadd_ps(x, b0, lo);     \
+  hi = _mm256_fmadd_ps(x, b1, hi);
+    TK_ROW(0, c00, c01) TK_ROW(1, c10, c11) TK_ROW(2, c20, c21) TK_ROW(3, c30, c31) TK_ROW(4, c40, c41) TK_ROW(5, c50, c51)
+#undef TK_ROW
+    a += 6;
+    b += 16;
+  }
+#define TK_STORE(r, lo, hi)                                                          \
+  {                                                                                  \
+    float* row = c + (r) * ldc;                                                      \
+    if (acc) {                                                                       \
+      lo = _mm256_add_ps(lo, _mm256_loadu_ps(row));                                  \
+      hi = _mm256_add_ps(hi, _mm256_loadu_ps(row + 8));                              \
+    }                                                                                \
+    _mm256_storeu_ps(row, lo);                                                       \
+    _mm256_storeu_ps(row + 8, hi);                                                   \
+  }
+  TK_STORE(0, c00, c01) TK_STORE(1, c10, c11) TK_STORE(2, c20, c21) TK_STORE(3, c30, c31) TK_STORE(4, c40, c41) TK_STORE(5, c50, c51)
+#undef TK_STORE
+}
+
+// ---- Portable: 4 x 16 with GCC vector extensions (SSE2 on x86-64, NEON elsewhere) ----
+typedef float v4f __attribute__((vector_size(16)));
+void kernelPortable(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool acc) {
+  v4f r[4][4] = {};
+  for (int64_t p = 0; p < kc; p++) {
+    v4f bv[4];
+    std::memcpy(bv, b, sizeof(bv));
+    for (int i = 0; i < 4; i++) {
+      float s = a[i];
+      v4f x = {s, s, s, s};
+      for (int j = 0; j < 4; j++) r[i][j] += x * bv[j];
+    }
+    a += 4;
+    b += 16;
+  }
+  for (int i = 0; i < 4; i++) {
+    float* row = c + i * ldc;
+    if (acc) {
+      v4f old[4];
+      std::memcpy(old, row, sizeof(old));
+      for (int j = 0; j < 4; j++) r[i][j] += old[j];
+    }
+    std::memcpy(row, r[i], sizeof(r[i]));
+  }
+}
+
+const KernelInfo KERNELS[] = {
+    {GemmKernel::Avx512, "avx512 12x32", 12, 32, kernelAvx512},
+    {GemmKernel::Avx2, "avx2+fma 6x16", 6, 16, kernelAvx2},
+    {GemmKernel::Portable, "portable 4x16", 4, 16, kernelPortable},
+};
+
+bool cpuHas(GemmKernel k) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  if (k == GemmKernel::Avx512) return __builtin_cpu_supports("avx512f");
+  if (k == GemmKernel::Avx2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  if (k == GemmKernel::Avx512 || k == GemmKernel::Avx2) return false;
+#endif
+  return true;
+}
+
+const KernelInfo* chooseBest() {
+  if (const char* env = std::getenv("TENSORKIT_NATIVE_GEMM")) {
+    for (const auto& k : KERNELS)
+      if (std::strncmp(k.name, env, std::strlen(env)) == 0 && cpuHas(k.id)) return &k;
+  }
+  for (const auto& k : KERNELS)
+    if (cpuHas(k.id)) return &k;
+  return &KERNELS[2];
+}
+
+const KernelInfo* active = chooseBest();
+
+constexpr int64_t KC = 384;   // depth of a packed block (A panel 12x384 floats = 18 KiB stays in L1)
+constexpr int64_t MC = 192;   // rows of A per block (A block 288 KiB in L2)
+
+// Packs rows [i0, i0+mc) x depth [p0, p0+kc) of A into MR-row panels (zero padded).
+void packA(const KernelInfo& K, int64_t mc, int64_t kc, const float* a, int64_t aRow, int64_t aCol, float* out) {
+  const int mr = K.mr;
+  for (int64_t i = 0; i < mc; i += mr) {
+    int64_t rows = std::min<int64_t>(mr, mc - i);
+    const float* src = a + i * aRow;
+    if (aCol == 1) {
+      for (int64_t p = 0; p < kc; p++) {
+        for (int64_t r = 0; r < rows; r++) out[p * mr + r] = src[r * aRow + p];
+        for (int64_t r = rows; r < mr; r++) out[p * mr + r] = 0.f;
+      }
+    } else {
+      for (int64_t p = 0; p < kc; p++) {
+        const float* s = src + p * aCol;
+        for (int64_t r = 0; r < rows; r++) out[p * mr + r] = s[r * aRow];
+        for (int64_t r = rows; r < mr; r++) out[p * mr + r] = 0.f;
+      }
+    }
+    out += kc * mr;
+  }
+}
+
+// Packs depth [p0, p0+kc) x columns [j0, j0+nc) of B into NR-column panels (zero padded).
+void packB(const KernelInfo& K, int64_t kc, int64_t nc, const float* b, int64_t bRow, int64_t bCol, float* out) {
+  const int nr = K.nr;
+  for (int64_t j = 0; j < nc; j += nr) {
+    int64_t cols = std::min<int64_t>(nr, nc - j);
+    const float* src = b + j * bCol;
+    if (bCol == 1 && cols == nr) {
+      for (int64_t p = 0; p < kc; p++) std::memcpy(out + p * nr, src + p * bRow, sizeof(float) * nr);
+    } else {
+      for (int64_t p = 0; p < kc; p++) {
+        const float* s = src + p * bRow;
+        for (int64_t q = 0; q < cols; q++) out[p * nr + q] = s[q * bCol];
+        for (int64_t q = cols; q < nr; q++) out[p * nr + q] = 0.f;
+      }
+    }
+    out += kc * nr;
+  }
+}
+
+struct Scratch {
+  float* data = nullptr;
+  size_t size = 0;
+  float* get(size_t n) {
+    if (n > size) {
+      std::free(data);
+      size = n + 1024;
+      data = static_cast<float*>(std::aligned_alloc(64, ((size * sizeof(float)) + 63) / 64 * 64));
+    }
+    return data;
+  }
+  ~Scratch() { std::free(data); }
+};
+
+// One thread's share: rows [i0, i1) x columns [j0, j1) of C.
+void gemmBlock(const KernelInfo& K, int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t n, int64_t k, const float* a,
+               int64_t aRow, int64_t aCol, const float* b, int64_t bRow, int64_t bCol, float* c, bool accumulate) {
+  thread_local Scratch aScratch, bScratch;
+  const int mr = K.mr, nr = K.nr;
+  const int64_t nc = j1 - j0;
+  const int64_t ncPad = (nc + nr - 1) / nr * nr;
+  float* bp = bScratch.get((size_t)ncPad * KC);
+  float* ap = aScratch.get((size_t)(MC + mr) * KC);
+  alignas(64) float tile[16 * 64];
+  for (int64_t p0 = 0; p0 < k; p0 += KC) {
+    const int64_t kc = std::min(KC, k - p0);
+    const bool acc = accumulate || p0 > 0;
+    packB(K, kc, nc, b + p0 * bRow + j0 * bCol, bRow, bCol, bp);
+    for (int64_t ib = i0; ib < i1; ib += MC) {
+      const int64_t mc = std::min(MC, i1 - ib);
+      packA(K, mc, kc, a + ib * aRow + p0 * aCol, aRow, aCol, ap);
+      for (int64_t jr = 0; jr < nc; jr += nr) {
+        const int64_t cols = std::min<int64_t>(nr, nc - jr);
+        const float* bPanel = bp + (jr / nr) * kc * nr;
+        for (int64_t ir = 0; ir < mc; ir += mr) {
+          const int64_t rows = std::min<int64_t>(mr, mc - ir);
+          const float* aPanel = ap + (ir / mr) * kc * mr;
+          float* cTile = c + (ib + ir) * n + j0 + jr;
+          if (rows == mr && cols == nr) {
+            K.fn(kc, aPanel, bPanel, cTile, n, acc);
+          } else {
+            // Edge tile (e.g. N = 10): compute the full tile into a buffer, write the valid part.
+            K.fn(kc, aPanel, bPanel, tile, nr, false);
+            for (int64_t r = 0; r < rows; r++)
+              for (int64_t q = 0; q < cols; q++) cTile[r * n + q] = (acc ? cTile[r * n + q] : 0.f) + tile[r * nr + q];
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool setGemmKernel(GemmKernel kernel) {
+  if (kernel == GemmKernel::Auto) {
+    active = chooseBest();
+    return true;
+  }
+  for (const auto& k : KERNELS)
+    if (k.id == kernel) {
+      if (!cpuHas(kernel)) return false;
+      active = &k;
+      return true;
+    }
+  return false;
+}
+
+const char* gemmKernelName() { return active->name; }
+
+void sgemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t aRow, int64_t aCol, const float* b, int64_t bRow,
+           int64_t bCol, float* c, bool accumulate) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) std::memset(c, 0, sizeof(float) * m * n);
+    return;
+  }
+  const KernelInfo& K = *active;
+  const int threads = ThreadPool::instance().threads();
+  const double flops = 2.0 * m * n * k;
+  const int64_t mTiles = (m + K.mr - 1) / K.mr, nTiles = (n + K.nr - 1) / K.nr;
+  int parts = flops < 2e5 ? 1 : threads;
+  // Split the larger tile dimension between threads (columns keep each thread's B panel private).
+  bool splitN = nTiles >= mTiles || nTiles >= 2 * parts;
+  int64_t tiles = splitN ? nTiles : mTiles;
+  if (parts > tiles) parts = (int)tiles;
+  if (parts <= 1) {
+    gemmBlock(K, 0, m, 0, n, n, k, a, aRow, aCol, b, bRow, bCol, c, accumulate);
+    return;
+  }
+  ThreadPool::instance().run(parts, [&](int t) {
+    int64_t t0 = tiles * t / parts, t1 = tiles * (t + 1) / parts;
+    if (splitN) {
+      int64_t j0 = t0 * K.nr, j1 = std::min(n, t1 * K.nr);
+      if (j0 < j1) gemmBlock(K, 0, m, j0, j1, n, k, a, aRow, aCol, b, bRow, bCol, c, accumulate);
+    } else {
+      int64_t i0 = t0 * K.mr, i1 = std::min(m, t1 * K.mr);
+      if (i0 < i1) gemmBlock(K, i0, i1, 0, n, n, k, a, aRow, aCol, b, bRow, bCol, c, accumulate);
+    }
+  });
+}
+
+void dgemm(int64_t m, int64_t n, int64_t k, const double* a, int64_t aRow, int64_t aCol, const double* b, int64_t bRow,
+           int64_t bCol, double* c) {
+  // Sum over p in order for each output, as the float64 reference does.
+  parallelFor((size_t)m, (size_t)std::max<int64_t>(1, 65536 / std::max<int64_t>(1, n * k)), [&](size_t i0, size_t i1) {
+    for (size_t i = i0; i < i1; i++) {
+      double* row = c + i * n;
+      for (int64_t j = 0; j < n; j++) row[j] = 0;
+      for (int64_t p = 0; p < k; p++) {
+        const double x = a[i * aRow + p * aCol];
+        const double* brow = b + p * bRow;
+        if (bCol == 1)
+          for (int64_t j = 0; j < n; j++) row[j] += x * brow[j];
+        else
+          for (int64_t j = 0; j < n; j++) row[j] += x * brow[j * bCol];
+      }
+    }
+  });
+}
+
+void igemm(int64_t m, int64_t n, int64_t k, const int32_t* a, int64_t aRow, int64_t aCol, const int32_t* b,
+           int64_t bRow, int64_t bCol, int32_t* c) {
+  for (int64_t i = 0; i < m; i++)
+    for (int64_t j = 0; j < n; j++) {
+      uint32_t s = 0;
+      for (int64_t p = 0; p < k; p++) s += (uint32_t)a[i * aRow + p * aCol] * (uint32_t)b[p * bRow + j * bCol];
+      c[i * n + j] = (int32_t)s;
+    }
+}
+
+}  // namespace tk

@@ -1,0 +1,175 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tk from '@tensorkit/core';
+import '@tensorkit/backend-cpu/register';
+import '@tensorkit/backend-native/register';
+import { createNativeBackend, loadAddon, nativeBackendFactory, NativeBackend, packageRoot, type NativeAddon } from '@tensorkit/backend-native';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const loaded = loadAddon();
+const addon = 'addon' in loaded ? loaded.addon : (undefined as unknown as NativeAddon);
+
+describe('loading', () => {
+  it('loads the addon built at install time', () => {
+    expect('addon' in loaded ? loaded.path : loaded.unavailable).toMatch(/tensorkit_native\.node$/);
+    expect(createNativeBackend({ requested: true })).toBeInstanceOf(NativeBackend);
+  });
+
+  it('reports "unavailable" with the reason when no binary is found', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'tk-native-empty-'));
+    try {
+      const result = loadAddon({ dirs: [empty] });
+      expect('unavailable' in result && result.unavailable).toMatch(/unavailable: no tensorkit_native\.node for .* in .*tk-native-empty-/);
+      tk.registerBackend('native-missing', nativeBackendFactory({ dirs: [empty] }), 99);
+      await expect(tk.setBackend('native-missing')).rejects.toThrow(/failed to initialise: native backend unavailable: no tensorkit_native\.node/);
+      // ready() moves on to the next backend, naming the reason in listBackends().
+      const chosen = await tk.ready();
+      expect(chosen.name).not.toBe('native-missing');
+      expect(tk.listBackends().find((b) => b.name === 'native-missing')).toMatchObject({ state: 'failed', reason: expect.stringMatching(/unavailable/) });
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('TENSORKIT_NATIVE_BINARY_DIR pointing at an empty directory makes the factory throw', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'tk-native-env-'));
+    const script = `import('${join(packageRoot(), 'src', 'addon.ts').replace(/\\/g, '/')}').then(m => console.log(JSON.stringify(m.loadAddon())))`;
+    const run = spawnSync(process.execPath, ['--experimental-strip-types', '--no-warnings', '-e', script], { env: { ...process.env, TENSORKIT_NATIVE_BINARY_DIR: empty }, encoding: 'utf8' });
+    rmSync(empty, { recursive: true, force: true });
+    if (run.status !== 0 && /strip-types/.test(run.stderr)) return; // Node without type stripping: covered by the test above
+    expect(run.stdout).toMatch(/"unavailable":"native backend unavailable: no tensorkit_native\.node/);
+  });
+
+  it('the install script exits 0 and reports why when the compiler is missing', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'tk-native-install-'));
+    try {
+      const root = packageRoot();
+      for (const item of ['package.json', 'binding.gyp', 'native', 'scripts']) cpSync(join(root, item), join(copy, item), { recursive: true });
+      cpSync(join(root, 'node_modules'), join(copy, 'node_modules'), { recursive: true, dereference: false });
+      const run = spawnSync(process.execPath, [join(copy, 'scripts', 'install.cjs'), '--force'], {
+        cwd: copy, encoding: 'utf8', env: { ...process.env, CXX: '/nonexistent/g++', CC: '/nonexistent/gcc' }, timeout: 120_000,
+      });
+      expect(run.status).toBe(0);
+      expect(run.stderr).toMatch(/building the addon failed .*native backend is unavailable/);
+      expect(existsSync(join(copy, 'build', 'Release', 'tensorkit_native.node'))).toBe(false);
+      const status = JSON.parse(readFileSync(join(copy, 'build', 'install-status.json'), 'utf8'));
+      expect(status.ok).toBe(false);
+      // The loader of that copy then reports the install step's reason.
+      const result = loadAddon({ dirs: [join(copy, 'build', 'Release')] });
+      expect('unavailable' in result).toBe(true);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('the install script exits 0 without node-gyp or headers too', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'tk-native-nogyp-'));
+    try {
+      const root = packageRoot();
+      for (const item of ['package.json', 'binding.gyp', 'native', 'scripts']) cpSync(join(root, item), join(copy, item), { recursive: true });
+      const run = spawnSync(process.execPath, [join(copy, 'scripts', 'install.cjs')], { cwd: copy, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+      expect(run.status).toBe(0);
+      expect(run.stderr).toMatch(/node-gyp is not installed|headers were not found|building the addon failed/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('bad input never crashes the addon', () => {
+  const f = () => addon.fromArray(new Float32Array([1, 2, 3, 4]));
+  const cases: [string, () => unknown][] = [
+    ['unary with a number', () => addon.unary(0, 5 as never, 0)],
+    ['unary with a bad op', () => addon.unary(99, f(), 0)],
+    ['unary with a plain array', () => addon.unary(0, [1, 2] as never, 0)],
+    ['unary with a Uint16Array', () => addon.unary(0, new Uint16Array(2) as never, 0)],
+    ['binary out of bounds', () => { addon.params.set([8, 1, 1]); return addon.binary(0, f(), f(), 0, 1); }],
+    ['binary negative shape', () => { addon.params.set([-1, 1, 1]); return addon.binary(0, f(), f(), 0, 1); }],
+    ['binary fractional shape', () => { addon.params.set([1.5, 1, 1]); return addon.binary(0, f(), f(), 0, 1); }],
+    ['binary mixed dtypes', () => { addon.params.set([2, 1, 1]); return addon.binary(0, f(), new Int32Array(4), 0, 1); }],
+    ['binary huge rank', () => addon.binary(0, f(), f(), 0, 1000)],
+    ['where out of bounds', () => { addon.params.set([4, 1, 1, 2]); return addon.where(new Uint8Array(4), f(), f(), 0, 1); }],
+    ['stridedCopy offset out of bounds', () => { addon.params.set([2, 1]); return addon.stridedCopy(f(), 1, 3); }],
+    ['stridedCopy negative stride underflow', () => { addon.params.set([3, -1]); return addon.stridedCopy(f(), 1, 1); }],
+    ['reduce beyond the input', () => addon.reduce(0, f(), 2, 3, 1, 0)],
+    ['reduce bad op', () => addon.reduce(42, f(), 1, 4, 1, 0)],
+    ['matmul beyond the inputs', () => addon.matmul(f(), f(), false, false, 1, 1, 1, 4, 4, 4, 0)],
+    ['matmul dtype mismatch', () => addon.matmul(f(), new Float64Array(4), false, false, 1, 1, 1, 2, 2, 2, 0)],
+    ['matmul bad batch', () => addon.matmul(f(), f(), false, false, 2, 3, 1, 1, 1, 1, 0)],
+    ['dense beyond the inputs', () => addon.dense(f(), f(), null, 0, 3, 3, 3)],
+    ['dense short bias', () => addon.dense(f(), f(), new Float32Array(1), 0, 2, 2, 2)],
+    ['gather beyond the input', () => addon.gather(f(), new Int32Array([0]), 1, 8, 1, 1)],
+    ['gather float indices', () => addon.gather(f(), new Float32Array([0]), 1, 4, 1, 1)],
+    ['concat beyond the inputs', () => { addon.params.set([9]); return addon.concat([f()], 1, 0); }],
+    ['concat not an array', () => addon.concat(f() as never, 1, 0)],
+    ['softmax beyond the input', () => addon.softmax(f(), 3, 3, false)],
+    ['cross-entropy short labels', () => addon.sparseSoftmaxCrossEntropy(f(), new Int32Array(1), 2, 2)],
+    ['rmsprop short slot', () => addon.rmsprop(f(), f(), new Float32Array(1), 0.1, 0.9, 1e-7)],
+    ['adam wrong dtype', () => addon.adam(f(), f(), new Int32Array(4), f(), 0.1, 0.9, 0.999, 1e-7)],
+    ['sgd missing args', () => (addon.sgd as (...a: unknown[]) => void)(f())],
+    ['alloc negative', () => addon.alloc(0, -1)],
+    ['alloc bad dtype', () => addon.alloc(9, 1)],
+    ['alloc NaN', () => addon.alloc(0, Number.NaN)],
+    ['free a JS array', () => addon.free(new Float32Array(2))],
+    ['setThreads 0', () => addon.setThreads(0)],
+  ];
+  for (const [name, call] of cases) {
+    it(name, () => expect(call).toThrow(/bad|exceed|out of bounds|dtype|must|expected|too|empty|typed array|allocated|auto|\[1, 64\]|alloc/));
+  }
+
+  it('a disposed (freed) storage reads as empty and kernels reject it', () => {
+    const x = f();
+    addon.free(x);
+    expect(x.length).toBe(0);
+    expect(() => addon.free(x)).not.toThrow();
+    expect(() => addon.reduce(0, x, 1, 4, 1, 0)).toThrow(/exceeds/);
+  });
+});
+
+describe('memory', () => {
+  it('memory() counts native bytes and dispose frees them', async () => {
+    await tk.setBackend('native');
+    const before = tk.getBackend().memory();
+    const t = tk.zeros([1000]);
+    expect(tk.getBackend().memory().bytesInUse - before.bytesInUse).toBe(4000);
+    t.dispose();
+    expect(tk.getBackend().memory().bytesInUse).toBe(before.bytesInUse);
+  });
+});
+
+describe('gemm micro-kernels agree with a float64 reference', () => {
+  const kernels = ['avx512', 'avx2', 'portable'] as const;
+  afterAll(() => {
+    addon.setGemmKernel('auto');
+    addon.setThreads(2);
+  });
+  const rand = (n: number, seed: number) => {
+    let s = seed;
+    return Float32Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1);
+  };
+  const shapes: [number, number, number][] = [[1, 1, 1], [13, 10, 7], [128, 10, 512], [37, 65, 129], [200, 33, 400], [12, 32, 0], [64, 512, 10]];
+  for (const kernel of kernels) {
+    for (const threads of [1, 2]) {
+      it(`${kernel}, ${threads} thread(s)`, () => {
+        if (!addon.setGemmKernel(kernel)) return; // the CPU lacks it
+        addon.setThreads(threads);
+        for (const [m, n, k] of shapes) {
+          for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+            const a = rand(m * k, m + n), b = rand(k * n, k + 7);
+            const out = addon.matmul(addon.fromArray(a), addon.fromArray(b), tA, tB, 1, 1, 1, m, n, k, 0);
+            for (let i = 0; i < m; i++) {
+              for (let j = 0; j < n; j++) {
+                let s = 0;
+                for (let p = 0; p < k; p++) s += a[tA ? p * m + i : i * k + p] * b[tB ? j * k + p : p * n + j];
+                const got = out[i * n + j];
+                if (Math.abs(got - s) > 1e-5 * k + 1e-6) throw new Error(`${kernel} ${m}x${n}x${k} tA=${tA} tB=${tB}: [${i},${j}] ${got} vs ${s}`);
+              }
+            }
+          }
+        }
+      });
+    }
+  }
+});
