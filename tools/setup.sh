@@ -12,11 +12,17 @@ fi
 export TURBO_TELEMETRY_DISABLED=1
 pnpm install --frozen-lockfile
 
-# Debian packages: Fashion-MNIST in the idx format (the datasets loader finds it in
-# /usr/share/datasets/fashion-mnist). Skipped when already installed or when not root.
-if [ ! -d /usr/share/datasets/fashion-mnist ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null \
-    || echo "setup: could not install dataset-fashion-mnist; Fashion-MNIST will be downloaded when first used"
+# Debian packages: Chromium (browser tests, and its SwiftShader Vulkan driver for WebGPU without a
+# GPU), the Vulkan loader, and Fashion-MNIST in the idx format (found in /usr/share/datasets/fashion-mnist).
+# Installed when missing, as root.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+ldconfig -p 2>/dev/null | grep -q libvulkan.so.1 || missing+=(libvulkan1)
+[ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "setup: installing ${missing[*]} from Debian"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || echo "setup: could not install ${missing[*]}"
 fi
 
 # Python's own safetensors library, so a test can read our weight files with it (the format test

@@ -16,4 +16,6 @@ pnpm size
 echo "== tests"
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=reports/vitest.json
 echo "== conformance (built packages)"
-node packages/conformance/dist/cli.js --backend cpu | tail -n 3
+node packages/conformance/dist/cli.js --backend all | tail -n 12
+echo "== browser demo end to end (headless Chromium)"
+pnpm --filter @tensorkit/app-mnist-web e2e --no-build

@@ -11,8 +11,10 @@ import { touch, type Case, type Contender, type EpochCase, type Family, type Fit
 /** Where TensorKit backends come from: each module registers one backend when imported. */
 export const TENSORKIT_BACKEND_MODULES: readonly string[] = [
   '@tensorkit/backend-cpu/register',
-  // Future backends plug in here, e.g. '@tensorkit/backend-wasm/register'. A module that is not
-  // installed is skipped with a note.
+  '@tensorkit/backend-wasm/register',
+  '@tensorkit/backend-webgpu/register',
+  '@tensorkit/backend-native/register',
+  // Backends plug in here; a module that is not installed is skipped with a note.
 ];
 
 let sink = 0;
