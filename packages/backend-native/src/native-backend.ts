@@ -162,7 +162,11 @@ export class NativeBackend implements Backend {
   /** Frees the native buffer now (idempotent). */
   dispose(dataId: DataId): void {
     const storage = id(dataId);
-    this.addon.free(storage.values);
+    const values = storage.values;
+    // The addon frees the memory without detaching the view (see addon.cc: detaching slows every
+    // typed array in the process); the storage drops the view so nothing can reach freed memory.
+    storage.values = values.subarray(0, 0) as Arr;
+    this.addon.free(values);
   }
 
   /** Native bytes of live storages, and those plus freed buffers kept for reuse. */
