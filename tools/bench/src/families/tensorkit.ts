@@ -247,7 +247,14 @@ export async function discoverTensorKit(requested: readonly string[] | null): Pr
   for (const name of registered) {
     if (requested && !requested.includes(name)) continue;
     try {
-      await tk.setBackend(name);
+      const backend = await tk.setBackend(name);
+      // A software GPU adapter (SwiftShader) measures the CPU emulating a GPU, not the backend:
+      // time it only when asked for by --backend.
+      const software = (backend.capabilities.notes ?? []).some((n) => /software|fallback adapter/i.test(n));
+      if (software && !requested) {
+        notes.push(`TensorKit: backend '${name}' runs on a software adapter here; skipped (pass --backend ${name} to time it anyway)`);
+        continue;
+      }
     } catch (error) {
       notes.push(`TensorKit: backend '${name}' did not initialise: ${error instanceof Error ? error.message : String(error)}`);
       continue;
