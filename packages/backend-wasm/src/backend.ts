@@ -1,6 +1,6 @@
 /** The wasm backend: storages in linear memory, every kernel of the contract in WebAssembly. */
 import {
-  BackendError, sizeOf, stridesOf,
+  BackendError, collapseDimensions, sizeOf, stridesOf,
   type AdamUpdateArgs, type Backend, type BackendCapabilities, type BackendMemory, type BinaryArgs, type CastArgs,
   type ConcatArgs, type DataId, type DenseArgs, type DType, type GatherArgs, type Kernels, type MatmulArgs,
   type ReduceArgs, type RmspropUpdateArgs, type SgdUpdateArgs, type SoftmaxArgs, type SparseSoftmaxCrossEntropyArgs,
@@ -9,7 +9,6 @@ import {
 import { Allocator } from './allocator.js';
 import { isNode, loadModule, nodeImport, relaxedSimdSupported, simdSupported, type KernelFile, type WasmSource } from './loader.js';
 import { CONTROL_BYTES, WorkerPool, type GemmJob, type GemmPart } from './pool.js';
-import { collapse } from './strides.js';
 
 /** Options of `createWasmBackend`. */
 export interface WasmBackendOptions {
@@ -351,7 +350,7 @@ export class WasmBackend implements Backend {
         const n = sizeOf(outShape);
         const out = this.#new(outDtype, n);
         if (n === 0) return out;
-        const { shape, strides } = collapse(outShape, [aStrides, bStrides, stridesOf(outShape)]);
+        const { shape, strides } = collapseDimensions(outShape, [aStrides, bStrides, stridesOf(outShape)]);
         const rank = this.#shapeToScratch(shape, strides);
         x.binary(BINARY[op], dtypeCode(a.dtype), dtypeCode(outDtype), ptrOf(a), ptrOf(b), out.ptr, rank);
         return out;
@@ -360,7 +359,7 @@ export class WasmBackend implements Backend {
         const n = sizeOf(outShape);
         const out = this.#new(outDtype, n);
         if (n === 0) return out;
-        const { shape, strides } = collapse(outShape, [conditionStrides, aStrides, bStrides, stridesOf(outShape)]);
+        const { shape, strides } = collapseDimensions(outShape, [conditionStrides, aStrides, bStrides, stridesOf(outShape)]);
         const rank = this.#shapeToScratch(shape, strides);
         x.where(dtypeCode(condition.dtype), dtypeCode(outDtype), ptrOf(condition), ptrOf(a), ptrOf(b), out.ptr, rank);
         return out;
@@ -395,7 +394,7 @@ export class WasmBackend implements Backend {
         const n = sizeOf(outShape);
         const out = this.#new(input.dtype, n);
         if (n === 0) return out;
-        const { shape, strides } = collapse(outShape, [inStrides, stridesOf(outShape)]);
+        const { shape, strides } = collapseDimensions(outShape, [inStrides, stridesOf(outShape)]);
         const rank = this.#shapeToScratch(shape, strides);
         x.stridedCopy(elementBytes(input.dtype), ptrOf(input), offset, out.ptr, rank);
         return out;

@@ -1,6 +1,6 @@
 /** The kernel table: each kernel allocates its output and records one or more dispatches. */
 import {
-  sizeOf, stridesOf,
+  collapseDimensions, sizeOf, stridesOf,
   type AdamUpdateArgs, type BinaryArgs, type CastArgs, type ConcatArgs, type DataId, type DenseArgs, type GatherArgs,
   type Kernels, type MatmulArgs, type ReduceArgs, type RmspropUpdateArgs, type SgdUpdateArgs, type SoftmaxArgs,
   type SparseSoftmaxCrossEntropyArgs, type StridedCopyArgs, type TensorInfo, type UnaryArgs, type WhereArgs,
@@ -12,28 +12,6 @@ import {
 } from './wgsl.js';
 
 const groups64 = (n: number) => Math.ceil(n / 64);
-
-/** Merges dimensions every operand walks contiguously (as the cpu backend does), dropping size-1 ones. */
-export function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const last = outShape.length - 1;
-    if (last >= 0 && strides.every((s, i) => outStrides[i][last] === s[d] * shape[d])) {
-      outShape[last] *= shape[d];
-      strides.forEach((s, i) => (outStrides[i][last] = s[d]));
-    } else {
-      outShape.push(shape[d]);
-      strides.forEach((s, i) => outStrides[i].push(s[d]));
-    }
-  }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    strides.forEach((_, i) => outStrides[i].push(0));
-  }
-  return { shape: outShape, strides: outStrides };
-}
 
 /** Builds the kernel table over an engine getter (the engine changes when the device is re-created). */
 export function makeKernels(engineOf: () => Engine): Kernels {
@@ -94,7 +72,7 @@ export function makeKernels(engineOf: () => Engine): Kernels {
       const e = engineOf();
       const n = sizeOf(outShape);
       const out = e.allocate(outDtype, n);
-      const c = collapse(outShape, [aStrides, bStrides]);
+      const c = collapseDimensions(outShape, [aStrides, bStrides]);
       const params = new Params().u(n).us(c.shape).is(c.strides[0]).is(c.strides[1]);
       e.dispatch(binaryShader(op, a.dtype, outDtype, c.shape.length), params, [read(e, a), read(e, b), written(e, out)], groups64(n));
       return out;
@@ -103,7 +81,7 @@ export function makeKernels(engineOf: () => Engine): Kernels {
       const e = engineOf();
       const n = sizeOf(outShape);
       const out = e.allocate(outDtype, n);
-      const c = collapse(outShape, [conditionStrides, aStrides, bStrides]);
+      const c = collapseDimensions(outShape, [conditionStrides, aStrides, bStrides]);
       const params = new Params().u(n).us(c.shape).is(c.strides[0]).is(c.strides[1]).is(c.strides[2]);
       e.dispatch(whereShader(condition.dtype, outDtype, c.shape.length), params, [read(e, condition), read(e, a), read(e, b), written(e, out)], groups64(n));
       return out;
@@ -132,7 +110,7 @@ export function makeKernels(engineOf: () => Engine): Kernels {
       const e = engineOf();
       const n = sizeOf(outShape);
       const out = e.allocate(x.dtype, n);
-      const c = collapse(outShape, [strides, stridesOf(outShape)]);
+      const c = collapseDimensions(outShape, [strides, stridesOf(outShape)]);
       const contiguous = c.shape.length === 1 && c.strides[0][0] === 1 && offset === 0;
       if (contiguous) {
         e.copy(e.bufferOf(st(x)), e.bufferOf(out), n * 4);

@@ -25,7 +25,7 @@ export {
 export * from './backend/contract.js';
 export { TensorKitError, ShapeError, DTypeError, BackendError, DisposedError, ArgumentError } from './errors.js';
 export { type DType, type TypedArray, DTYPES, allocate, bytesPerElement, isFloat, promoteTypes } from './dtype.js';
-export { sizeOf, stridesOf, broadcastShapes, broadcastStrides } from './shape.js';
+export { sizeOf, stridesOf, broadcastShapes, broadcastStrides, collapseDimensions } from './shape.js';
 export { formatArray } from './format.js';
 export { PhiloxStream, philox4x32 } from './random/philox.js';
 export * from './nn/index.js';

@@ -137,3 +137,33 @@ export function inferReshape(op: string, from: readonly number[], requested: rea
   }
   return out;
 }
+
+/**
+ * Merges adjacent dimensions that every operand walks contiguously (and drops size-1 ones), so a
+ * kernel loops over as few, as long rows as possible: a same-shape add becomes one row. Takes the
+ * output shape and each operand's strides over it; returns the collapsed shape and strides
+ * (at least one dimension). Every backend's strided loops start here.
+ *
+ * @example collapseDimensions([2, 3], [[3, 1], [3, 1]]) // { shape: [6], strides: [[1], [1]] }
+ */
+export function collapseDimensions(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = outShape.length - 1;
+    const mergeable = last >= 0 && strides.every((s, i) => outStrides[i][last] === s[d] * shape[d]);
+    if (mergeable) {
+      outShape[last] *= shape[d];
+      strides.forEach((s, i) => (outStrides[i][last] = s[d]));
+    } else {
+      outShape.push(shape[d]);
+      strides.forEach((s, i) => outStrides[i].push(s[d]));
+    }
+  }
+  if (outShape.length === 0) {
+    outShape.push(1);
+    strides.forEach((_, i) => outStrides[i].push(0));
+  }
+  return { shape: outShape, strides: outStrides };
+}

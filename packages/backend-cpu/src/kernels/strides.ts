@@ -1,33 +1,12 @@
+import { collapseDimensions } from '@tensorkit/core';
+
+/** Core's dimension merging, under the short name the kernels use. */
+export const collapse = collapseDimensions;
+
 /**
  * Iterating a strided N-d index space one contiguous row at a time: kernels loop over rows with an
  * odometer and run a tight, monomorphic loop per row, never a closure per element.
  */
-
-/**
- * Merges adjacent dimensions that every operand walks contiguously, so that e.g. a same-shape add
- * becomes one long row. Returns the collapsed shape and each operand's collapsed strides.
- */
-export function collapse(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
-    const last = outShape.length - 1;
-    const mergeable = last >= 0 && strides.every((s, i) => outStrides[i][last] === s[d] * shape[d]);
-    if (mergeable) {
-      outShape[last] *= shape[d];
-      strides.forEach((s, i) => (outStrides[i][last] = s[d]));
-    } else {
-      outShape.push(shape[d]);
-      strides.forEach((s, i) => outStrides[i].push(s[d]));
-    }
-  }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    strides.forEach((_, i) => outStrides[i].push(0));
-  }
-  return { shape: outShape, strides: outStrides };
-}
 
 /**
  * Calls `row(offsets, rowIndex)` for every row (all but the last dimension) of `shape`, with each
