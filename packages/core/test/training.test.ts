@@ -57,6 +57,34 @@ describe('sequential training', () => {
     tk.dispose([x, y]);
   });
 
+  it('reads the running means only when asked, with the same epoch figures either way', async () => {
+    const run = async (withBatchCallback: boolean) => {
+      tk.setSeed(21);
+      const { x, y } = blobs(256, 3, 5);
+      const model = tk.sequential([tk.dense({ units: 8, activation: 'relu' }), tk.dense({ units: 3, activation: 'softmax' })]);
+      model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+      const batches: tk.Logs[] = [];
+      const before = tk.memory().numTensors;
+      const history = await model.fit(x, y, {
+        epochs: 2,
+        batchSize: 64,
+        verbose: 0,
+        callbacks: withBatchCallback ? [{ onBatchEnd: (_b, logs) => void batches.push(logs) }] : [],
+      });
+      expect(tk.memory().numTensors).toBe(before + 4);
+      model.dispose();
+      tk.dispose([x, y]);
+      return { history: history.history, batches };
+    };
+    const watched = await run(true);
+    const unwatched = await run(false);
+    expect(watched.batches).toHaveLength(8);
+    // The last batch's running means are the epoch's figures.
+    expect(watched.batches[7].loss).toBeCloseTo(watched.history.loss[1], 12);
+    expect(unwatched.history.loss).toEqual(watched.history.loss);
+    expect(unwatched.history.accuracy).toEqual(watched.history.accuracy);
+  });
+
   it('prints a Keras summary with parameter counts', () => {
     const model = tk.sequential([tk.dense({ units: 512, activation: 'relu', inputShape: [784] }), tk.dense({ units: 10, activation: 'softmax' })], { name: 'sequential' });
     const text = model.summary({ print: false });

@@ -23,6 +23,7 @@ import { uniqueName } from './names.js';
 import { getOptimizer, type Optimizer, type OptimizerIdentifier } from './optimizers/index.js';
 import { defaultSink, ProgressBar, type ProgressSink } from './progress.js';
 import { formatSummary } from './summary.js';
+import { StepTotals } from './step-totals.js';
 import { loadWeightsInto, modelToSafetensors, saveModel } from './model-io.js';
 
 /** Options of `compile`, as Keras' `model.compile`. */
@@ -244,6 +245,8 @@ export class Sequential {
     const interactive = verbose === 1 || (verbose === 'auto' && sink.isTTY === true);
     const history: History = { epoch: [], history: {}, epochSeconds: [], params: { epochs, steps, batchSize, samples } };
     const names = ['loss', ...compiled.metrics.map((m) => m.name)];
+    const wantsBatchLogs = callbacks.some((cb) => typeof cb.onBatchEnd === 'function');
+    const barShown = verbose !== 0 && interactive;
     this.stopTraining = false;
     try {
       for (const cb of callbacks) await cb.onTrainBegin?.({});
@@ -253,8 +256,9 @@ export class Sequential {
         if (verbose !== 0 && interactive) sink.write(`Epoch ${epoch + 1}/${epochs}\n`);
         const bar = new ProgressBar(sink, steps, verbose !== 0 && interactive);
         const order = shuffle ? shuffledIndices(samples) : null;
-        const running = names.map(() => new Mean());
+        const totals = new StepTotals();
         let logs: Logs = {};
+        let lastRead = now();
         for (let step = 0; step < steps && !this.stopTraining; step++) {
           for (const cb of callbacks) await cb.onBatchBegin?.(step, {});
           const begin = step * batchSize;
@@ -265,12 +269,20 @@ export class Sequential {
               : [slice(trainX, [begin], [size]), slice(trainY, [begin], [size])];
             return this.#trainStep(compiled, bx, by);
           });
-          const numbers = await this.#read(values);
-          numbers.forEach((v, i) => running[i].update(v, size));
-          logs = Object.fromEntries(names.map((n, i) => [n, running[i].result()]));
-          bar.update(step + 1, logs);
+          totals.add(values, size);
+          // Read the running means only when someone looks: a batch callback or a redraw of the
+          // bar (the epoch's final means are read after the loop).
+          if (wantsBatchLogs || (barShown && now() - lastRead >= 100)) {
+            const means = await totals.means();
+            logs = Object.fromEntries(names.map((n, i) => [n, means[i]]));
+            lastRead = now();
+            bar.update(step + 1, logs);
+          }
           for (const cb of callbacks) await cb.onBatchEnd?.(step, logs);
         }
+        const means = await totals.means();
+        if (means.length > 0) logs = Object.fromEntries(names.map((n, i) => [n, means[i]]));
+        totals.dispose();
         if (validation) {
           const scores = await this.evaluate(validation[0], validation[1], { batchSize });
           for (const [k, v] of Object.entries(scores)) logs[`val_${k}`] = v;
