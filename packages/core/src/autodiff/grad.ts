@@ -1,24 +1,22 @@
 /** Functional gradients on top of GradientTape, as JAX's `grad` and `value_and_grad`. */
 import { disposeTensor } from '../engine/engine.js';
 import { ArgumentError } from '../errors.js';
-import { toTensor, type TensorLike } from '../ops/convert.js';
+import { withTensors, type TensorLike } from '../ops/convert.js';
 import type { Tensor } from '../tensor.js';
 import { GradientTape } from './gradient-tape.js';
 
 function evaluate(fn: (...xs: Tensor[]) => Tensor, args: readonly TensorLike[]): { value: Tensor; grads: Tensor[] } {
   if (typeof fn !== 'function') throw new ArgumentError('grad: expected a function of tensors returning a tensor');
-  const made = args.map((a, i) => toTensor('grad', a, `argument ${i}`, 'float32'));
-  const inputs = made.map((m) => m.tensor);
-  const tape = new GradientTape();
-  try {
-    tape.watch(...inputs);
-    const value = tape.record(() => fn(...inputs));
-    const grads = tape.gradient(value, inputs);
-    return { value, grads };
-  } finally {
-    tape.dispose();
-    for (const m of made) if (m.created) disposeTensor(m.tensor);
-  }
+  return withTensors('grad', args, args.map((_, i) => `argument ${i}`), (inputs) => {
+    const tape = new GradientTape();
+    try {
+      tape.watch(...inputs);
+      const value = tape.record(() => fn(...inputs));
+      return { value, grads: tape.gradient(value, inputs) };
+    } finally {
+      tape.dispose();
+    }
+  }, 'float32');
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Turning what users pass (numbers, nested arrays, typed arrays) into tensors. */
 import { allocate, dtypeForScalarBeside, dtypeOfTypedArray, isDType, type DType, type TypedArray } from '../dtype.js';
-import { tensorFromValues } from '../engine/engine.js';
+import { disposeTensor, tensorFromValues } from '../engine/engine.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import { assertValidShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -134,4 +134,23 @@ export function toTensor(op: string, value: TensorLike, name: string, dtypeHint?
     if (error instanceof ArgumentError) throw new ArgumentError(`${op}: ${name} is not a tensor: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * Runs `body` on `values` as tensors, then disposes the temporaries made from plain values (the
+ * tensors passed in are the caller's). Plain numbers take `dtypeHint` when given.
+ */
+export function withTensors<T>(op: string, values: readonly TensorLike[], names: readonly string[], body: (tensors: Tensor[]) => T, dtypeHint?: DType): T {
+  const made: { tensor: Tensor; created: boolean }[] = [];
+  try {
+    for (let i = 0; i < values.length; i++) made.push(toTensor(op, values[i], names[i], dtypeHint));
+    return body(made.map((m) => m.tensor));
+  } finally {
+    for (const m of made) if (m.created) disposeTensor(m.tensor);
+  }
+}
+
+/** `withTensors` for one argument named `x`. */
+export function withTensor<T>(op: string, x: TensorLike, body: (t: Tensor) => T): T {
+  return withTensors(op, [x], ['x'], ([t]) => body(t));
 }

@@ -6,22 +6,14 @@ import type { GradientFunction } from '../engine/tape-types.js';
 import { ArgumentError, DTypeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { toTensor, type TensorLike } from './convert.js';
+import { withTensors as withConverted, type TensorLike } from './convert.js';
 import { sumToShape } from './gradient-helpers.js';
 
 const COMPARISONS = new Set<BinaryOp>(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual']);
 
-/** Runs `body` on tensors made from `values`, disposing any temporaries made from plain values. */
+/** `withTensors` where plain numbers adopt the dtype of the first real tensor beside them. */
 function withTensors<T>(op: string, values: readonly TensorLike[], names: readonly string[], body: (tensors: Tensor[]) => T): T {
-  // Plain numbers adopt the dtype of the first real tensor beside them.
-  const hint = values.find((v): v is Tensor => v instanceof Tensor);
-  const made: { tensor: Tensor; created: boolean }[] = [];
-  try {
-    for (let i = 0; i < values.length; i++) made.push(toTensor(op, values[i], names[i], hint?.dtype));
-    return body(made.map((m) => m.tensor));
-  } finally {
-    for (const m of made) if (m.created) disposeTensor(m.tensor);
-  }
+  return withConverted(op, values, names, body, values.find((v): v is Tensor => v instanceof Tensor)?.dtype);
 }
 
 /** `x` in `dtype`: `x` itself when it already is, else a new tensor the caller disposes. */

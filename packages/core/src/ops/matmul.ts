@@ -5,7 +5,7 @@ import type { GradientFunction } from '../engine/tape-types.js';
 import { DTypeError, ShapeError, formatShape } from '../errors.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { toTensor, type TensorLike } from './convert.js';
+import { withTensors, type TensorLike } from './convert.js';
 import { cast, mul } from './elementwise.js';
 import { sumToShape } from './gradient-helpers.js';
 import { broadcastTo, reshape, transpose } from './reshape.js';
@@ -16,15 +16,9 @@ export interface MatmulOptions {
   readonly transposeB?: boolean;
 }
 
+/** Both operands as tensors; a plain `b` takes `a`'s dtype. Temporaries are disposed after `body`. */
 function withPair<T>(op: string, a: TensorLike, b: TensorLike, body: (a: Tensor, b: Tensor) => T): T {
-  const ma = toTensor(op, a, 'a');
-  const mb = toTensor(op, b, 'b', ma.tensor.dtype);
-  try {
-    return body(ma.tensor, mb.tensor);
-  } finally {
-    if (ma.created) disposeTensor(ma.tensor);
-    if (mb.created) disposeTensor(mb.tensor);
-  }
+  return withTensors(op, [a], ['a'], ([ta]) => withTensors(op, [b], ['b'], ([tb]) => body(ta, tb), ta.dtype));
 }
 
 /**

@@ -10,20 +10,12 @@ import type { GradientFunction } from '../engine/tape-types.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import { normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { toTensor, type TensorLike } from './convert.js';
+import { withTensors, type TensorLike } from './convert.js';
 import { add, div, exp, greater, log, mul, relu, sigmoid, square, sub, tanh, where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { logSumExp, max, sum } from './reduction.js';
 import { expandDims, oneHot } from './reshape.js';
 
-function withTensors<T>(op: string, values: readonly TensorLike[], names: readonly string[], body: (tensors: Tensor[]) => T): T {
-  const made = values.map((v, i) => toTensor(op, v, names[i]));
-  try {
-    return body(made.map((m) => m.tensor));
-  } finally {
-    for (const m of made) if (m.created) disposeTensor(m.tensor);
-  }
-}
 
 function requireFloat(op: string, name: string, t: Tensor): void {
   if (!isFloat(t.dtype)) throw new DTypeError(`${op}: ${name} must be float32 or float64, got ${t.dtype}; cast with x.cast('float32')`);

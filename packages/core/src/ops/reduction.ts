@@ -7,7 +7,7 @@ import type { GradientFunction } from '../engine/tape-types.js';
 import { ShapeError, formatShape } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { toTensor, type TensorLike } from './convert.js';
+import { withTensor, type TensorLike } from './convert.js';
 import { cast, div, equal, exp, isFinite as isFiniteOp, log, mul, sub, where, add } from './elementwise.js';
 import { broadcastTo, clone, reshape, transpose } from './reshape.js';
 
@@ -70,14 +70,6 @@ function reduce(
   }
 }
 
-function withTensor<T>(op: string, x: TensorLike, body: (t: Tensor) => T): T {
-  const made = toTensor(op, x, 'x');
-  try {
-    return body(made.tensor);
-  } finally {
-    if (made.created) disposeTensor(made.tensor);
-  }
-}
 
 /** The gradient of a reduction's output, reshaped to keep the reduced axes and broadcast back to `shape`. */
 function spread(dy: Tensor, shape: readonly number[], axes: readonly number[]): Tensor {

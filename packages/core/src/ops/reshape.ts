@@ -9,20 +9,12 @@ import type { GradientFunction } from '../engine/tape-types.js';
 import { ArgumentError, BackendError, DTypeError, ShapeError, formatShape } from '../errors.js';
 import { broadcastShapes, broadcastStrides, inferReshape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { tensor, toTensor, valuesOf, type TensorLike } from './convert.js';
+import { tensor, toTensor, valuesOf, withTensor, withTensors, type TensorLike } from './convert.js';
 import { range, zeros } from './creation.js';
 import { cast as castTo, equal, where } from './elementwise.js';
 import { sumToShape as sumBack } from './gradient-helpers.js';
 import { matmul as matmulOf } from './matmul.js';
 
-function withTensor<T>(op: string, x: TensorLike, body: (t: Tensor) => T): T {
-  const made = toTensor(op, x, 'x');
-  try {
-    return body(made.tensor);
-  } finally {
-    if (made.created) disposeTensor(made.tensor);
-  }
-}
 
 /** A view of `x` with `shape` (same size) and a gradient that reshapes back. */
 function view(op: string, x: Tensor, shape: readonly number[]): Tensor {
@@ -181,9 +173,7 @@ function padBack(dy: Tensor, shape: readonly number[], begin: readonly number[])
  */
 export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('concat: expects a non-empty array of tensors');
-  const made = tensors.map((v, i) => toTensor('concat', v, `tensors[${i}]`));
-  try {
-    const inputs = made.map((m) => m.tensor);
+  return withTensors('concat', tensors, tensors.map((_, i) => `tensors[${i}]`), (inputs) => {
     const rank = inputs[0].rank;
     if (rank === 0) throw new ShapeError('concat: cannot concatenate scalars; expandDims them or use stack()');
     const at = normalizeAxis('concat', axis, rank);
@@ -219,33 +209,27 @@ export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
     } finally {
       casted.forEach((t, i) => t !== inputs[i] && disposeTensor(t));
     }
-  } finally {
-    for (const m of made) if (m.created) disposeTensor(m.tensor);
-  }
+  });
 }
-
 
 /** Stacks equally shaped tensors along a new axis. */
 export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('stack: expects a non-empty array of tensors');
-  const made = tensors.map((v, i) => toTensor('stack', v, `tensors[${i}]`));
-  try {
-    const first = made[0].tensor;
-    for (const m of made) {
-      if (!shapesEqual(m.tensor.shape, first.shape)) {
-        throw new ShapeError(`stack: shapes ${made.map((x) => formatShape(x.tensor.shape)).join(', ')} differ; stack needs equal shapes`);
+  return withTensors('stack', tensors, tensors.map((_, i) => `tensors[${i}]`), (inputs) => {
+    const first = inputs[0];
+    for (const t of inputs) {
+      if (!shapesEqual(t.shape, first.shape)) {
+        throw new ShapeError(`stack: shapes ${inputs.map((x) => formatShape(x.shape)).join(', ')} differ; stack needs equal shapes`);
       }
     }
     const at = normalizeAxis('stack', axis, first.rank + 1);
-    const expanded = made.map((m) => expandDims(m.tensor, at));
+    const expanded = inputs.map((t) => expandDims(t, at));
     try {
       return concat(expanded, at);
     } finally {
       expanded.forEach(disposeTensor);
     }
-  } finally {
-    for (const m of made) if (m.created) disposeTensor(m.tensor);
-  }
+  });
 }
 
 function checkIndices(op: string, indices: Tensor, limit: number): void {
@@ -342,14 +326,7 @@ export function oneHot(indices: TensorLike, depth: number, options: OneHotOption
 }
 
 function whereValues(condition: Tensor, on: number, off: number, dtype: 'float32' | 'float64' | 'int32'): Tensor {
-  const onT = toTensor('oneHot', on, 'onValue', dtype).tensor;
-  const offT = toTensor('oneHot', off, 'offValue', dtype).tensor;
-  try {
-    return where(condition, onT, offT);
-  } finally {
-    disposeTensor(onT);
-    disposeTensor(offT);
-  }
+  return withTensors('oneHot', [on, off], ['onValue', 'offValue'], ([onT, offT]) => where(condition, onT, offT), dtype);
 }
 
 /** A copy of `tensor` on the initialised backend `name`. */
