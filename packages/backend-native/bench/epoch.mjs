@@ -24,6 +24,8 @@ for (let epoch = 0; epoch < 2; epoch++) {
   console.log(`epoch ${epoch + 1} (${threads} thread(s)): ${seconds.toFixed(3)} s  loss ${history.history.loss?.[0]?.toFixed(4)}  accuracy ${history.history.accuracy?.[0]?.toFixed(4)}`);
   model.dispose?.();
 }
+x.dispose();
+y.dispose();
 // The epoch's matmuls alone: 469 steps x (forward 1 and 2, dW2, dH, dW1).
 const addon = backend.addon;
 const r = (n) => addon.fromArray(Float32Array.from({ length: n }, () => Math.random() - 0.5));

@@ -1,12 +1,14 @@
 // The N-API surface of the native backend. Storage: buffers allocated here (64-byte aligned) and
 // exposed to JavaScript as typed arrays over external ArrayBuffers, so kernels read and write them
-// without copies. `free` releases a buffer at once (and detaches its ArrayBuffer, so a stale view
-// reads as empty, never as freed memory); buffers never freed are released when collected.
+// without copies. `free` releases a buffer at once: kernels refuse it from then on, and its typed
+// array is kept for the next output of the same dtype and length (see Free and reuseView); buffers
+// never freed are released when collected.
 //
 // Every entry point checks its arguments (types, integer sizes, bounds of every strided access)
 // and throws a JavaScript TypeError/RangeError on bad input: nothing reaching the addon can crash it.
 #include <napi.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -31,7 +33,8 @@ thread_local int64_t liveBuffers = 0;
 struct Block {
   void* data;
   size_t bytes;
-  bool released;
+  bool released;      // freed by `free`: the memory belongs to a cache, not to this block's view
+  bool ownsOnFinalize;  // evicted from the view cache: the finalizer returns the memory to the system
 };
 thread_local std::unordered_map<void*, Block*> blocks;  // touched on the owning JavaScript thread only
 
@@ -59,8 +62,10 @@ void* takeMemory(size_t rounded) {
   return fresh;
 }
 
+size_t roundedBytes(size_t bytes);
+
 void giveMemory(void* p, size_t bytes) {
-  size_t rounded = bytes ? (bytes + 63) / 64 * 64 : 64;
+  size_t rounded = roundedBytes(bytes);
   if (cachedBytes + rounded <= CACHE_LIMIT) {
     cache[rounded].push_back(p);
     cachedBytes += rounded;
@@ -69,10 +74,33 @@ void giveMemory(void* p, size_t bytes) {
   }
 }
 
-void releaseCache() {
+// Freed buffers together with their typed array, kept by (dtype, length) for reuse. Handing the
+// same typed array out again means no new ArrayBuffer per op output: V8 counts every new external
+// ArrayBuffer's bytes as external memory until it is collected, and a training step's worth of
+// fresh ones triggered a full (mark-compact) collection every few steps.
+struct RecycledView {
+  Block* block;
+  napi_ref view;
+};
+thread_local std::unordered_map<uint64_t, std::vector<RecycledView>> recycledViews;
+
+uint64_t viewKey(int dtype, size_t length) { return ((uint64_t)length << 2) | (uint64_t)dtype; }
+size_t roundedBytes(size_t bytes) { return bytes ? (bytes + 63) / 64 * 64 : 64; }
+
+// Drops a recycled view: from now on its memory is freed when V8 collects the view.
+void evictView(napi_env env, RecycledView& entry) {
+  entry.block->ownsOnFinalize = true;
+  cachedBytes -= roundedBytes(entry.block->bytes);
+  napi_delete_reference(env, entry.view);
+}
+
+void releaseCache(napi_env env) {
   for (auto& entry : cache)
     for (void* p : entry.second) std::free(p);
   cache.clear();
+  for (auto& entry : recycledViews)
+    for (RecycledView& view : entry.second) evictView(env, view);
+  recycledViews.clear();
   cachedBytes = 0;
 }
 
@@ -86,6 +114,8 @@ void finalizeBlock(napi_env, void*, void* hint) {
     liveBytes -= (int64_t)block->bytes;
     liveBuffers--;
     giveMemory(block->data, block->bytes);
+  } else if (block->ownsOnFinalize) {
+    std::free(block->data);  // still in `released`, so a recycled address is erased from it when handed out again
   }
   delete block;
 }
@@ -143,7 +173,27 @@ bool paramInt(int index, int64_t& out, bool allowNegative) {
 
 bool mulSize(int64_t a, int64_t b, int64_t& out) { return !__builtin_mul_overflow(a, b, &out) && out <= (int64_t)MAX_SIZE; }
 
+// A recycled typed array of exactly this dtype and length, live again; nullptr when there is none.
+napi_value reuseView(napi_env env, int dtype, int64_t n) {
+  auto it = recycledViews.find(viewKey(dtype, (size_t)n));
+  if (it == recycledViews.end() || it->second.empty()) return nullptr;
+  RecycledView entry = it->second.back();
+  it->second.pop_back();
+  napi_value view;
+  napi_get_reference_value(env, entry.view, &view);
+  napi_delete_reference(env, entry.view);
+  Block* block = entry.block;
+  block->released = false;
+  released.erase(block->data);
+  blocks[block->data] = block;
+  cachedBytes -= roundedBytes(block->bytes);
+  liveBytes += (int64_t)block->bytes;
+  liveBuffers++;
+  return view;
+}
+
 napi_value allocate(napi_env env, int dtype, int64_t n) {
+  if (napi_value view = reuseView(env, dtype, n)) return view;
   size_t bytes = (size_t)n * tk::dtypeSize(dtype);
   size_t rounded = (bytes + 63) / 64 * 64;
   void* data = takeMemory(rounded ? rounded : 64);
@@ -151,7 +201,7 @@ napi_value allocate(napi_env env, int dtype, int64_t n) {
     napi_throw_range_error(env, nullptr, "native backend: out of memory");
     return nullptr;
   }
-  Block* block = new Block{data, bytes, false};
+  Block* block = new Block{data, bytes, false, false};
   napi_value ab, ta;
   if (napi_create_external_arraybuffer(env, data, bytes, finalizeBlock, block, &ab) != napi_ok) {
     std::free(data);
@@ -206,7 +256,16 @@ Napi::Value Free(const Napi::CallbackInfo& info) {
   // the process (its "detaching protector"), slowing all JavaScript array code by ~40%. The
   // pointer is marked released instead, and the backend drops its view.
   released.insert(data);
-  giveMemory(data, block->bytes);
+  const size_t rounded = roundedBytes(block->bytes);
+  napi_ref view;
+  // The view is kept for reuse only when it spans the whole block (what `allocate` hands out).
+  if (x.length * tk::dtypeSize(x.dtype) == block->bytes && cachedBytes + rounded <= CACHE_LIMIT &&
+      napi_create_reference(env, info[0], 1, &view) == napi_ok) {
+    recycledViews[viewKey(x.dtype, x.length)].push_back({block, view});
+    cachedBytes += rounded;
+  } else {
+    giveMemory(data, block->bytes);
+  }
   return env.Undefined();
 }
 
@@ -220,7 +279,7 @@ Napi::Value Memory(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ReleaseCache(const Napi::CallbackInfo& info) {
-  releaseCache();
+  releaseCache(info.Env());
   return info.Env().Undefined();
 }
 
@@ -505,13 +564,19 @@ Napi::Value Gather(const Napi::CallbackInfo& info) {
   const int32_t* ix = (const int32_t*)idx.data;
   char* dst = (char*)o.data;
   const char* src = (const char*)x.data;
-  for (int64_t r = 0; r < outer; r++)
-    for (int64_t j = 0; j < count; j++) {
-      char* d = dst + (size_t)((r * count + j) * inner) * es;
+  // Rows are copied on the pool's threads when there is enough to copy: a training batch gathers
+  // 128 rows scattered over the data set, and the cache misses overlap across cores.
+  const size_t rowBytes = (size_t)inner * es;
+  const size_t grain = std::max<size_t>(1, (size_t(1) << 17) / std::max<size_t>(1, rowBytes));
+  tk::parallelFor((size_t)(outer * count), grain, [&](size_t b, size_t e) {
+    for (size_t row = b; row < e; row++) {
+      const int64_t r = (int64_t)row / count, j = (int64_t)row % count;
+      char* d = dst + row * rowBytes;
       const int32_t index = ix[j];
-      if (index < 0 || index >= axis) std::memset(d, 0, (size_t)inner * es);
-      else std::memcpy(d, src + (size_t)((r * axis + index) * inner) * es, (size_t)inner * es);
+      if (index < 0 || index >= axis) std::memset(d, 0, rowBytes);
+      else std::memcpy(d, src + (size_t)((r * axis + index) * inner) * es, rowBytes);
     }
+  });
   return Napi::Value(env, out);
 }
 

@@ -271,6 +271,18 @@ void sgemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t aRow, int64_
     return;
   }
   const KernelInfo& K = *active;
+  if (2 * n <= K.nr && m >= K.nr && aRow == 1) {
+    // A narrow output (the chapter's N = 10) would fill 10 of a tile's 32 columns; as Cᵀ = Bᵀ·Aᵀ
+    // the narrow side lands on the tile's rows instead (10 of 12), then Cᵀ is written back transposed.
+    // Only when A is stored transposed (Hᵀ·dZ in backprop): Aᵀ then packs as contiguous rows, while
+    // a row-major A would need a strided transposing pack that costs more than the waste it saves.
+    thread_local Scratch transposed;
+    float* ct = transposed.get((size_t)(m * n));
+    sgemm(n, m, k, b, bCol, bRow, a, aCol, aRow, ct, false);
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) c[i * n + j] = (accumulate ? c[i * n + j] : 0.f) + ct[j * m + i];
+    return;
+  }
   const int threads = ThreadPool::instance().threads();
   const double flops = 2.0 * m * n * k;
   const int64_t mTiles = (m + K.mr - 1) / K.mr, nTiles = (n + K.nr - 1) / K.nr;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Install step of @tensorkit/backend-native. Never fails the install and never downloads:
- * 1. a prebuilt binary in prebuilds/<platform>-<arch>/ is used as is (unless --force);
+ * 1. a prebuilt binary in prebuilds/<platform>-<arch>/ is used when it loads here (unless --force);
+ *    one that does not (another libc, say) is ignored and the addon is built instead;
  * 2. otherwise the addon is built from native/ with node-gyp, Node's headers taken from the running
  *    Node's install prefix (--nodedir), so nothing is fetched;
  * 3. if that is impossible (no compiler, no headers, unsupported platform) the reason is printed and
@@ -27,9 +28,21 @@ function report(ok, message) {
   (ok ? console.log : console.warn)(`@tensorkit/backend-native: ${message}`);
 }
 
+// Why a binary does not load in this Node (checked in a child process), or undefined when it does.
+function loadProblem(path) {
+  const check = spawnSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(path)}).abi))`], { encoding: 'utf8' });
+  if (check.error) return check.error.message;
+  if (check.status !== 0) return (check.stderr || '').trim().split('\n').find((line) => /Error/.test(line)) || `exit ${check.status}`;
+  return check.stdout === '1' ? undefined : `ABI ${check.stdout}, expected 1`;
+}
+
 function main() {
   const prebuild = join(root, 'prebuilds', target, 'tensorkit_native.node');
-  if (!force && existsSync(prebuild)) return report(true, `using the prebuilt binary ${prebuild}`);
+  if (!force && existsSync(prebuild)) {
+    const problem = loadProblem(prebuild);
+    if (!problem) return report(true, `using the prebuilt binary ${prebuild}`);
+    console.warn(`@tensorkit/backend-native: the prebuilt binary ${prebuild} does not load here (${problem}); building from source`);
+  }
   if (process.env.TENSORKIT_NATIVE_SKIP_BUILD) return report(false, 'build skipped (TENSORKIT_NATIVE_SKIP_BUILD is set); the native backend is unavailable');
   if (!['linux', 'darwin', 'win32'].includes(process.platform)) return report(false, `unsupported platform ${target}; the native backend is unavailable`);
   let gyp;

@@ -1,8 +1,10 @@
 /**
- * Finding and loading the compiled addon, node-gyp-build style: a prebuilt binary for this
- * platform and architecture first (`prebuilds/<platform>-<arch>/tensorkit_native.node`), then the
- * one built from source at install time (`build/Release/tensorkit_native.node`). Nothing is ever
- * downloaded; when no binary loads, the result says why (and the install step's own report).
+ * Finding and loading the compiled addon, node-gyp-build style: the one built from source
+ * (`build/Release/tensorkit_native.node`, made at install time only when no prebuilt binary loads,
+ * or by a developer), then the prebuilt binary for this platform and architecture that the published
+ * package carries (`prebuilds/<platform>-<arch>/tensorkit_native.node`). A local build wins, so a
+ * stale prebuild never shadows fresh code. Nothing is ever downloaded; when no binary loads, the
+ * result says why (and the install step's own report).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -59,11 +61,11 @@ export function packageRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..');
 }
 
-/** Directories searched by default: `TENSORKIT_NATIVE_BINARY_DIR` alone when set, else prebuilds then build. */
+/** Directories searched by default: `TENSORKIT_NATIVE_BINARY_DIR` alone when set, else build then prebuilds. */
 export function defaultSearchDirs(root = packageRoot()): string[] {
   const override = process.env.TENSORKIT_NATIVE_BINARY_DIR;
   if (override) return [override];
-  return [join(root, 'prebuilds', `${process.platform}-${process.arch}`), join(root, 'build', 'Release')];
+  return [join(root, 'build', 'Release'), join(root, 'prebuilds', `${process.platform}-${process.arch}`)];
 }
 
 function installReport(root: string): string | undefined {

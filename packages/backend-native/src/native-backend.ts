@@ -2,7 +2,7 @@
  * The native backend: every kernel runs in the addon (native/*.cc) on buffers it owns. A storage
  * is a typed array over an external ArrayBuffer whose memory the addon allocated, so kernels take
  * and return typed arrays without copies, `readSync` is a plain `slice()`, and `dispose` frees the
- * native memory at once (the view is detached, so a stale reference can never reach freed memory).
+ * native memory at once (the storage drops its view, and kernels refuse a freed buffer).
  */
 import type {
   AdamUpdateArgs, Backend, BackendCapabilities, BackendMemory, BinaryArgs, CastArgs, ConcatArgs, DataId, DenseArgs, DType,
@@ -139,7 +139,8 @@ export class NativeBackend implements Backend {
       threads: addon.getThreads(),
       notes: [
         `gemm micro-kernel: ${addon.gemmKernel()}; threads: ${addon.getThreads()} (TENSORKIT_NATIVE_THREADS)`,
-        'float32 matmul accumulates in float32 (FMA); element-wise ops, reductions and softmax compute in float64 and round once',
+        'float32 matmul accumulates in float32 (FMA); element-wise ops, reductions and softmax compute in float64 and round once; ' +
+          'RMSprop and Adam update float32 variables in float32 math, as Keras does',
       ],
     };
   }

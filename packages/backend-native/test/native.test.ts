@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as tk from '@tensorkit/core';
 import '@tensorkit/backend-cpu/register';
 import '@tensorkit/backend-native/register';
@@ -63,6 +63,42 @@ describe('loading', () => {
       rmSync(copy, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('the packed package carries this platform\'s binary and installs and runs without a compiler', () => {
+    const work = mkdtempSync(join(tmpdir(), 'tk-native-pack-'));
+    try {
+      const root = packageRoot();
+      // `pnpm pack` runs the prepack script, which puts the built binary into prebuilds/.
+      const pack = spawnSync('pnpm', ['pack', '--pack-destination', work], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+      expect(pack.status, pack.stderr).toBe(0);
+      const tarball = readdirSync(work).find((name) => name.endsWith('.tgz'))!;
+      const prebuilt = `package/prebuilds/${process.platform}-${process.arch}/tensorkit_native.node`;
+      const listing = spawnSync('tar', ['-tzf', join(work, tarball)], { encoding: 'utf8' }).stdout.split('\n');
+      expect(listing).toContain(prebuilt);
+      expect(listing.some((name) => name.startsWith('package/build/'))).toBe(false);
+      // Unpack it as a user's node_modules would hold it, next to the core package, and run its
+      // install step with no compiler reachable: it must take the prebuilt binary.
+      const installed = join(work, 'node_modules', '@tensorkit', 'backend-native');
+      mkdirSync(installed, { recursive: true });
+      expect(spawnSync('tar', ['-xzf', join(work, tarball), '-C', installed, '--strip-components=1']).status).toBe(0);
+      symlinkSync(join(root, '..', 'core'), join(work, 'node_modules', '@tensorkit', 'core'));
+      const install = spawnSync(process.execPath, [join(installed, 'scripts', 'install.cjs')], {
+        cwd: installed, encoding: 'utf8', env: { ...process.env, CXX: '/nonexistent/g++', CC: '/nonexistent/gcc', PATH: dirname(process.execPath) },
+      });
+      expect(install.status).toBe(0);
+      expect(install.stdout).toMatch(/using the prebuilt binary .*prebuilds/);
+      expect(existsSync(join(installed, 'build', 'Release', 'tensorkit_native.node'))).toBe(false);
+      const script =
+        "const tk = await import('@tensorkit/core'); await import('@tensorkit/backend-native/register');" +
+        "await tk.setBackend('native'); const y = tk.matmul(tk.tensor([[1, 2], [3, 4]]), tk.tensor([[5], [6]]));" +
+        'console.log(JSON.stringify(await y.array()));';
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: work, encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.stdout.trim()).toBe('[[17],[39]]');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('the install script exits 0 without node-gyp or headers too', () => {
     const copy = mkdtempSync(join(tmpdir(), 'tk-native-nogyp-'));
@@ -135,6 +171,97 @@ describe('memory', () => {
     expect(tk.getBackend().memory().bytesInUse - before.bytesInUse).toBe(4000);
     t.dispose();
     expect(tk.getBackend().memory().bytesInUse).toBe(before.bytesInUse);
+  });
+
+  it('a freed typed array is handed out again for the next buffer of its dtype and length, never while free', () => {
+    const x = addon.fromArray(new Float32Array(1000).fill(1));
+    const [inUse, buffers] = addon.memory();
+    addon.free(x);
+    expect(addon.memory()[0]).toBe(inUse - 4000);
+    expect(addon.memory()[1]).toBe(buffers - 1);
+    expect(() => addon.reduce(0, x, 1, 1000, 1, 0)).toThrow(/exceeds/); // refused while free
+    const otherDtype = addon.alloc(2, 1000); // same bytes, another dtype: not the freed view
+    expect(otherDtype).not.toBe(x);
+    const y = addon.alloc(0, 1000);
+    expect(y).toBe(x);
+    expect(addon.memory()[0]).toBe(inUse + 4000);
+    y.fill(2);
+    expect(Array.from(addon.reduce(0, y, 1, 1000, 1, 0))).toEqual([2000]);
+    addon.free(y);
+    addon.free(otherDtype);
+  });
+
+  it('releaseCache drops the kept buffers and views: reserved bytes fall back to the bytes in use', () => {
+    const kept = Array.from({ length: 5 }, (_, i) => addon.alloc(0, 4096 + i));
+    for (const a of kept) addon.free(a);
+    const [inUse, , reservedBefore] = addon.memory();
+    expect(reservedBefore).toBeGreaterThanOrEqual(inUse + 5 * 4096 * 4);
+    addon.releaseCache();
+    const [inUseAfter, , reservedAfter] = addon.memory();
+    expect(inUseAfter).toBe(inUse);
+    expect(reservedAfter).toBe(inUseAfter);
+    expect(addon.alloc(0, 4096)).not.toBe(kept[0]); // nothing kept to reuse
+  });
+
+  it('1000 training steps create no new tensors and no native bytes after the first', async () => {
+    await tk.setBackend('native');
+    const model = tk.sequential([tk.dense({ units: 32, activation: 'relu' }), tk.dense({ units: 10, activation: 'softmax' })]);
+    model.compile({ optimizer: 'rmsprop', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    const x = tk.randomUniform([64, 20], { seed: 1 });
+    const y = tk.tensor(Int32Array.from({ length: 64 }, (_, i) => i % 10), { shape: [64], dtype: 'int32' });
+    await model.fit(x, y, { epochs: 1, batchSize: 64, verbose: 0 });
+    const tensors = tk.memory().numTensors;
+    const bytes = tk.getBackend().memory().bytesInUse;
+    await model.fit(x, y, { epochs: 1000, batchSize: 64, verbose: 0 });
+    expect(tk.memory().numTensors).toBe(tensors);
+    expect(tk.getBackend().memory().bytesInUse).toBe(bytes);
+    model.dispose();
+    x.dispose();
+    y.dispose();
+  });
+});
+
+describe('element-wise fast paths agree with a reference', () => {
+  it('where: contiguous and broadcast rows for every value width', () => {
+    const n = 70000; // above the threading grain
+    const condition = Uint8Array.from({ length: n }, (_, i) => (Math.imul(i, 2654435761) >>> 31) & 1);
+    const arrays = {
+      0: [Float32Array.from({ length: n }, (_, i) => i / 7), Float32Array.from({ length: n }, (_, i) => -i)],
+      1: [Float64Array.from({ length: n }, (_, i) => i / 7), Float64Array.from({ length: n }, (_, i) => -i)],
+      2: [Int32Array.from({ length: n }, (_, i) => i), Int32Array.from({ length: n }, (_, i) => -i)],
+      3: [Uint8Array.from({ length: n }, (_, i) => i & 1), Uint8Array.from({ length: n }, (_, i) => (i >> 1) & 1)],
+    } as const;
+    const c = addon.fromArray(condition);
+    for (const [dtype, [av, bv]] of Object.entries(arrays)) {
+      const a = addon.fromArray(av), b = addon.fromArray(bv);
+      for (const [as, bs] of [[1, 1], [1, 0], [0, 1], [0, 0]]) {
+        addon.params.set([n, 1, as, bs]);
+        const out = addon.where(c, a, b, Number(dtype), 1);
+        for (let i = 0; i < n; i++) {
+          const want = condition[i] ? av[as * i] : bv[bs * i];
+          if (out[i] !== want) throw new Error(`dtype ${dtype} strides ${as},${bs}: [${i}] ${out[i]} vs ${want}`);
+        }
+        addon.free(out);
+      }
+      addon.free(a);
+      addon.free(b);
+    }
+    addon.free(c);
+  });
+
+  it('gather: a batch of rows large enough to run on the thread pool', () => {
+    addon.setThreads(2);
+    const rows = 3000, inner = 300;
+    const x = Float32Array.from({ length: rows * inner }, (_, i) => i);
+    const indices = Int32Array.from({ length: 700 }, (_, j) => (j * 7919) % (rows + 5) - 2); // includes out-of-range rows
+    const out = addon.gather(addon.fromArray(x), addon.fromArray(indices), 1, rows, inner, indices.length);
+    for (let j = 0; j < indices.length; j++) {
+      const index = indices[j];
+      for (let i = 0; i < inner; i++) {
+        const want = index >= 0 && index < rows ? x[index * inner + i] : 0;
+        if (out[j * inner + i] !== want) throw new Error(`row ${j} (index ${index}) [${i}]: ${out[j * inner + i]} vs ${want}`);
+      }
+    }
   });
 });
 
