@@ -47,8 +47,11 @@ export class Tensor {
   #op: string;
   #disposed = false;
   #kept = false;
-  /** @internal What the engine's garbage-collection safety net needs; not for users. */
-  readonly leakInfo: { storage: Storage; readonly op: string; readonly shape: readonly number[] };
+  /**
+   * @internal What the engine's garbage-collection safety net holds for this tensor, set once it
+   * watches it (tensors that no memory scope owns); not for users.
+   */
+  leakInfo: { storage: Storage; readonly op: string; readonly shape: readonly number[] } | undefined;
 
   /** @internal Tensors are made by ops and creation functions, never with `new`. */
   constructor(id: number, shape: readonly number[], dtype: DType, storage: Storage, op: string) {
@@ -57,7 +60,6 @@ export class Tensor {
     this.dtype = dtype;
     this.#storage = storage;
     this.#op = op;
-    this.leakInfo = { storage, op, shape: this.shape };
   }
 
   /** Number of dimensions. */
@@ -103,7 +105,7 @@ export class Tensor {
   /** @internal */
   setStorage(storage: Storage): void {
     this.#storage = storage;
-    this.leakInfo.storage = storage;
+    if (this.leakInfo) this.leakInfo.storage = storage;
   }
 
   /** @internal */

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it, vi } from 'vitest';
 import * as tk from '@tensorkit/core';
 import '@tensorkit/backend-cpu/register';
 
@@ -74,5 +76,64 @@ describe('tidy and variables', () => {
     tk.tidy(() => tk.tidy(() => outer));
     expect(outer.isDisposed).toBe(false);
     tk.dispose([w, outer]);
+  });
+});
+
+describe('the garbage-collection safety net', () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  /** Collects until the live tensor count falls to `target` (finalizers run after a collection, asynchronously). */
+  async function collectUntil(target: number): Promise<number> {
+    for (let i = 0; i < 20 && tk.memory().numTensors > target; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return tk.memory().numTensors;
+  }
+
+  /** Lets the collector free what earlier tests forgot, so that counts below move for this test's tensors only. */
+  async function settle(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  it('frees tensors the caller owns and forgot: made outside any scope, returned from the outermost tidy, or kept', async () => {
+    const warnings: string[] = [];
+    const spy = vi.spyOn(console, 'warn').mockImplementation((message: string) => void warnings.push(message));
+    try {
+      await settle();
+      const before = tk.memory().numTensors;
+      const bytes = tk.memory().numBytes;
+      (() => {
+        tk.fill([1000], 1);
+        tk.tidy(() => tk.ones([10]).add(1));
+        tk.tidy(() => {
+          tk.keep(tk.zeros([7]));
+        });
+      })();
+      expect(tk.memory().numTensors).toBe(before + 3);
+      expect(await collectUntil(before)).toBe(before);
+      expect(tk.memory().numBytes).toBe(bytes);
+      expect(warnings.some((w) => /a tensor made by 'fill' \(shape \[1000\]\) was garbage-collected without dispose\(\)/.test(w))).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('leaves tensors a scope owns to the scope: a tidy frees them when it closes, not the collector', async () => {
+    await settle();
+    const before = tk.memory().numTensors;
+    let survivor: tk.Tensor | undefined;
+    await tk.tidyAsync(async () => {
+      (() => tk.ones([100]).mul(2))(); // unreferenced, but owned by the open scope
+      survivor = tk.ones([3]);
+      await collectUntil(before); // the collector must not free what the scope owns
+      expect(tk.memory().numTensors).toBe(before + 3);
+      expect(survivor.isDisposed).toBe(false);
+    });
+    expect(tk.memory().numTensors).toBe(before);
+    expect(survivor!.isDisposed).toBe(true);
   });
 });

@@ -95,8 +95,21 @@ export function releaseStorage(storage: Storage): void {
 }
 
 /**
+ * Puts `tensor` under the garbage-collection safety net (once). Only tensors that no memory scope
+ * owns need it: a scope frees its own when it closes, and a tensor that leaves a scope (returned
+ * from the outermost tidy, or kept) is watched from then on. Registering costs ~0.2 us per tensor
+ * and weak cells slow V8's collections, which in a training loop of short-lived tensors added up.
+ */
+export function watchForLeaks(tensor: Tensor): void {
+  if (!finalizer || tensor.leakInfo || tensor.isDisposed) return;
+  const leaked: Leaked = { storage: tensor.storage, op: tensor.op, shape: tensor.shape };
+  tensor.leakInfo = leaked;
+  finalizer.register(tensor, leaked, tensor);
+}
+
+/**
  * Makes a tensor handle over `storage` (which it now holds one reference to) and tracks it in the
- * current memory scope unless `untracked`.
+ * current memory scope unless `untracked`; a tensor outside any scope is watched for leaks.
  */
 export function createTensor(
   storage: Storage,
@@ -107,8 +120,9 @@ export function createTensor(
 ): Tensor {
   const tensor = (options.make ?? makeTensor)(options.id ?? newTensorId(), shape, dtype, storage, op);
   countersOf(storage.backend).tensors++;
-  finalizer?.register(tensor, tensor.leakInfo as Leaked, tensor);
-  if (!options.untracked) currentContext().scope?.tensors.push(tensor);
+  const scope = options.untracked ? null : currentContext().scope;
+  if (scope) scope.tensors.push(tensor);
+  else watchForLeaks(tensor);
   return tensor;
 }
 
@@ -120,7 +134,7 @@ function makeTensor(id: number, shape: readonly number[], dtype: DType, storage:
 export function disposeTensor(tensor: Tensor): void {
   if (tensor.isDisposed) return;
   tensor.markDisposed();
-  finalizer?.unregister(tensor);
+  if (tensor.leakInfo) finalizer?.unregister(tensor);
   countersOf(tensor.storage.backend).tensors--;
   releaseStorage(tensor.storage);
 }
@@ -224,7 +238,8 @@ export function runFused(run: OpRun & { readonly fused: KernelName; readonly com
   const scope = { tensors: [] as Tensor[], parent: parent.scope };
   const output = runInContext({ scope, tapes: [] }, run.composite);
   for (const tensor of scope.tensors) if (tensor !== output) disposeTensor(tensor);
-  parent.scope?.tensors.push(output);
+  if (parent.scope) parent.scope.tensors.push(output);
+  else watchForLeaks(output);
   output.relabel(run.op);
   if (run.gradient) recordOnTapes(run.op, run.inputs, output, run.gradient);
   return output;

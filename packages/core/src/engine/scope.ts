@@ -5,7 +5,7 @@
 import { ArgumentError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { currentContext, runInContext } from './context.js';
-import { disposeTensor } from './engine.js';
+import { disposeTensor, watchForLeaks } from './engine.js';
 import type { Scope } from './scope-types.js';
 
 /** Tensors found in a value: a tensor, or arrays and plain objects holding tensors (any depth). */
@@ -26,9 +26,12 @@ function closeScope(scope: Scope, result: unknown): void {
     if (tensor.isKept) continue;
     if (kept.has(tensor)) {
       // A returned tensor made in this scope belongs to the enclosing one now, so an outer tidy
-      // still frees it. Returned tensors this scope did not make (variables, outer tensors) stay
-      // where they were.
-      if (scope.parent && !tensor.isDisposed) scope.parent.tensors.push(tensor);
+      // still frees it; returned from the outermost scope it belongs to the caller, and the
+      // garbage-collection safety net watches it. Returned tensors this scope did not make
+      // (variables, outer tensors) stay where they were.
+      if (tensor.isDisposed) continue;
+      if (scope.parent) scope.parent.tensors.push(tensor);
+      else watchForLeaks(tensor);
       continue;
     }
     disposeTensor(tensor);
@@ -88,6 +91,7 @@ export async function tidyAsync<T>(fn: () => Promise<T> | T): Promise<T> {
 /** Exempts `tensor` from every enclosing `tidy`; the caller disposes it. Returns it. */
 export function keep<T extends Tensor>(tensor: T): T {
   tensor.markKept();
+  watchForLeaks(tensor); // no scope frees it now
   return tensor;
 }
 
