@@ -122,6 +122,26 @@ describe('the garbage-collection safety net', () => {
     }
   });
 
+  it('frees what a forgotten gradient tape holds when the tape is collected', async () => {
+    const warnings: string[] = [];
+    const spy = vi.spyOn(console, 'warn').mockImplementation((message: string) => void warnings.push(message));
+    const x = tk.variable(tk.ones([4]));
+    try {
+      await settle();
+      const before = tk.memory().numTensors;
+      (() => {
+        const tape = new tk.GradientTape({ persistent: true });
+        tk.tidy(() => tape.record(() => x.mul(3).sum()));
+      })();
+      expect(tk.memory().numTensors).toBeGreaterThan(before); // the tape's handles
+      expect(await collectUntil(before)).toBe(before);
+      expect(warnings.some((w) => /a GradientTape was garbage-collected without dispose\(\)/.test(w))).toBe(true);
+    } finally {
+      spy.mockRestore();
+      x.dispose();
+    }
+  });
+
   it('leaves tensors a scope owns to the scope: a tidy frees them when it closes, not the collector', async () => {
     await settle();
     const before = tk.memory().numTensors;

@@ -5,6 +5,7 @@
  */
 import { currentContext, runInContext } from '../engine/context.js';
 import { assertLive, disposeTensor, holdHandle } from '../engine/engine.js';
+import { warn } from '../warn.js';
 import { tidy } from '../engine/scope.js';
 import type { RecordedOp, TapeRecorder } from '../engine/tape-types.js';
 import { ArgumentError, DTypeError, ShapeError, formatShape } from '../errors.js';
@@ -38,6 +39,31 @@ interface TapeNode {
   readonly gradient: RecordedOp['gradient'];
 }
 
+/** Frees the handles of recorded ops and empties the list. */
+function releaseNodes(nodes: TapeNode[]): void {
+  for (const node of nodes) {
+    node.inputs.forEach(disposeTensor);
+    disposeTensor(node.output);
+  }
+  nodes.length = 0;
+}
+
+let warnedForgottenTape = false;
+/**
+ * The safety net for a tape dropped without `gradient()` or `dispose()` (a persistent one, or one
+ * whose gradient was never asked for): its handles are freed when the tape is garbage-collected.
+ */
+const forgottenTapes =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<TapeNode[]>((nodes) => {
+        if (!warnedForgottenTape) {
+          warnedForgottenTape = true;
+          warn('TensorKit: a GradientTape was garbage-collected without dispose(); what it held was freed now, but call dispose() (or use `using`) to free it on time');
+        }
+        releaseNodes(nodes);
+      })
+    : undefined;
+
 /**
  * Records ops for automatic differentiation.
  *
@@ -50,7 +76,8 @@ interface TapeNode {
 export class GradientTape implements TapeRecorder {
   readonly #persistent: boolean;
   readonly #watchVariables: boolean;
-  #nodes: TapeNode[] = [];
+  /** What the tape recorded; emptied in place by `dispose` (the leak safety net holds this array). */
+  readonly #nodes: TapeNode[] = [];
   /** Ids of watched tensors and of everything computed from them while recording. */
   readonly #tracked = new Set<number>();
   #used = false;
@@ -103,6 +130,7 @@ export class GradientTape implements TapeRecorder {
     }
     if (!relevant) return;
     this.#tracked.add(op.output.id);
+    if (this.#nodes.length === 0) forgottenTapes?.register(this, this.#nodes, this);
     this.#nodes.push({ op: op.op, inputs: op.inputs.map(holdHandle), output: holdHandle(op.output), gradient: op.gradient });
   }
 
@@ -163,11 +191,8 @@ export class GradientTape implements TapeRecorder {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    for (const node of this.#nodes) {
-      node.inputs.forEach(disposeTensor);
-      disposeTensor(node.output);
-    }
-    this.#nodes = [];
+    forgottenTapes?.unregister(this);
+    releaseNodes(this.#nodes);
     this.#tracked.clear();
   }
 

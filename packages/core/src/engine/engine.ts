@@ -116,13 +116,13 @@ export function createTensor(
   shape: readonly number[],
   dtype: DType,
   op: string,
-  options: { id?: number; untracked?: boolean; make?: typeof makeTensor } = {},
+  options: { id?: number; untracked?: boolean; unwatched?: boolean; make?: typeof makeTensor } = {},
 ): Tensor {
   const tensor = (options.make ?? makeTensor)(options.id ?? newTensorId(), shape, dtype, storage, op);
   countersOf(storage.backend).tensors++;
   const scope = options.untracked ? null : currentContext().scope;
   if (scope) scope.tensors.push(tensor);
-  else watchForLeaks(tensor);
+  else if (!options.unwatched) watchForLeaks(tensor);
   return tensor;
 }
 
@@ -148,11 +148,12 @@ export function replaceStorage(tensor: Tensor, storage: Storage): void {
 
 /**
  * Another handle to the same value, with the same id (so tapes connect it to its source), that no
- * memory scope frees: gradient tapes use it to keep what a gradient needs alive.
+ * memory scope frees: gradient tapes use it to keep what a gradient needs alive. The tape owns it
+ * (and the tape, not each handle, is watched for being forgotten).
  */
 export function holdHandle(tensor: Tensor): Tensor {
   retainStorage(tensor.storage);
-  return createTensor(tensor.storage, tensor.shape, tensor.dtype, tensor.op, { id: tensor.id, untracked: true });
+  return createTensor(tensor.storage, tensor.shape, tensor.dtype, tensor.op, { id: tensor.id, untracked: true, unwatched: true });
 }
 
 /** A view of `tensor` with another shape over the same storage (reshape and friends). */
