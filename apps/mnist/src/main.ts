@@ -38,6 +38,10 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     run.model.dispose();
   }
+  for (const split of [train, test]) {
+    split.images.dispose();
+    split.labels.dispose();
+  }
   console.log(`test accuracy: ${result.testAccuracy.toFixed(4)}`);
   if (options.json) {
     console.log(JSON.stringify({ backend, dataset: options.dataset, epochs, fromScratch: options.fromScratch, ...result }));
