@@ -317,8 +317,85 @@ template <class I, class O> void reduceT(int op, const I* v, O* out, int64_t out
   });
 }
 
+// e^x in float32 (within 2 ulp), with no branches, calls or tables, so loops over it vectorise
+// (std::exp is a scalar call per element: 1,280 of them per softmax of the chapter's logits).
+// Cephes' expf: x = n·ln2 + r, |r| <= ln2/2, a degree-7 polynomial for e^r, then 2^n applied as
+// two factors so that results reaching into the subnormals, and 2^128 near overflow, come out right.
+// NaN stays NaN, +inf gives +inf, -inf gives 0.
+inline float expF32(float x) {
+  const float high = 88.72283935546875f, low = -103.972084045410156f;
+  const float clamped = x > high ? high : (x < low ? low : x);  // NaN fails both tests and stays NaN
+  const float shifter = 12582912.f;                              // 1.5·2^23: adding it rounds to an integer
+  float n = (clamped * 1.44269504088896341f + shifter) - shifter;
+  const float r = (clamped - n * 0.693359375f) - n * -2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const float e = p * r * r + r + 1.f;
+  n = n == n ? n : 0.f;  // a NaN input: e is NaN already; keep the integer conversion defined
+  const int32_t k = (int32_t)n, k1 = k / 2, k2 = k - k1;  // each half within a normal float's exponent
+  const float s1 = __builtin_bit_cast(float, (k1 + 127) << 23), s2 = __builtin_bit_cast(float, (k2 + 127) << 23);
+  const float result = e * s1 * s2;
+  return x > high ? INFINITY : result;
+}
+
+// float32 rows of softmax / log-softmax: exponentials in float32 (expF32, vectorised), their sum
+// and logarithm in float64.
+TK_CLONES void softmaxRowsF32(const float* v, float* out, size_t rb, size_t re, int64_t cols, bool log) {
+  for (size_t r = rb; r < re; r++) {
+    const float* x = v + (int64_t)r * cols;
+    float* y = out + (int64_t)r * cols;
+    float m = -INFINITY;
+    for (int64_t j = 0; j < cols; j++)
+      if (x[j] > m || x[j] != x[j]) m = x[j];
+    if (m == -INFINITY) m = 0;
+    for (int64_t j = 0; j < cols; j++) y[j] = expF32(x[j] - m);
+    double total = 0;
+    for (int64_t j = 0; j < cols; j++) total += y[j];
+    if (log) {
+      const double lse = std::log(total) + m;
+      for (int64_t j = 0; j < cols; j++) y[j] = (float)((double)x[j] - lse);
+    } else {
+      const float scale = (float)(1 / total);
+      for (int64_t j = 0; j < cols; j++) y[j] = y[j] * scale;
+    }
+  }
+}
+
+// Cross-entropy of float32 rows: log(sum e^(x - max)) + (max - x[label]), the exponentials in
+// float32, the sum and logarithm in float64 (so a confident prediction's small loss keeps its digits).
+TK_CLONES void sparseCrossEntropyRowsF32(const float* v, const int32_t* labels, float* out, int64_t rows, int64_t cols) {
+  float e[64];
+  for (int64_t r = 0; r < rows; r++) {
+    const float* x = v + r * cols;
+    const int32_t label = labels[r];
+    if (label < 0 || label >= cols) {
+      out[r] = NAN;
+      continue;
+    }
+    float m = -INFINITY;
+    for (int64_t j = 0; j < cols; j++)
+      if (x[j] > m || x[j] != x[j]) m = x[j];
+    if (m == -INFINITY) m = 0;
+    double total = 0;
+    for (int64_t j0 = 0; j0 < cols; j0 += 64) {
+      const int64_t n = std::min<int64_t>(64, cols - j0);
+      for (int64_t j = 0; j < n; j++) e[j] = expF32(x[j0 + j] - m);
+      for (int64_t j = 0; j < n; j++) total += e[j];
+    }
+    out[r] = (float)(std::log(total) + ((double)m - (double)x[label]));
+  }
+}
+
 template <class T> void softmaxT(const T* v, T* out, int64_t rows, int64_t cols, bool log) {
   size_t grain = std::max<size_t>(1, GRAIN / (size_t)std::max<int64_t>(1, cols));
+  if constexpr (std::is_same<T, float>::value) {
+    parallelFor((size_t)rows, grain, [&](size_t rb, size_t re) { softmaxRowsF32(v, out, rb, re, cols, log); });
+    return;
+  }
   parallelFor((size_t)rows, grain, [&](size_t rb, size_t re) {
     std::vector<double> e(log ? 0 : (size_t)cols);
     for (size_t r = rb; r < re; r++) {
@@ -566,7 +643,9 @@ void softmax(int type, const void* in, void* out, int64_t rows, int64_t cols, bo
 void sparseSoftmaxCrossEntropy(int type, const void* logits, const int32_t* labels, void* out, int64_t rows, int64_t cols) {
   withType(type, [&](auto t) {
     using T = decltype(t);
-    if constexpr (std::is_same<T, float>::value || std::is_same<T, double>::value) {
+    if constexpr (std::is_same<T, float>::value) {
+      sparseCrossEntropyRowsF32(static_cast<const float*>(logits), labels, static_cast<float*>(out), rows, cols);
+    } else if constexpr (std::is_same<T, double>::value) {
       const T* v = static_cast<const T*>(logits);
       T* y = static_cast<T*>(out);
       for (int64_t r = 0; r < rows; r++) {

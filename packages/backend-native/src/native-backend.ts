@@ -139,7 +139,8 @@ export class NativeBackend implements Backend {
       threads: addon.getThreads(),
       notes: [
         `gemm micro-kernel: ${addon.gemmKernel()}; threads: ${addon.getThreads()} (TENSORKIT_NATIVE_THREADS)`,
-        'float32 matmul accumulates in float32 (FMA); element-wise ops, reductions and softmax compute in float64 and round once; ' +
+        'float32 matmul accumulates in float32 (FMA); element-wise ops and reductions compute in float64 and round once; ' +
+          'float32 softmax and cross-entropy take exponentials in float32 (vectorised, within 2 ulp) and sum them in float64; ' +
           'RMSprop and Adam update float32 variables in float32 math, as Keras does',
       ],
     };

@@ -249,6 +249,28 @@ describe('element-wise fast paths agree with a reference', () => {
     addon.free(c);
   });
 
+  it('float32 softmax and cross-entropy (vectorised exp) stay within 2 ulp of float64 math, subnormal results included', () => {
+    // Rows [0, t]: softmax's second entry is e^t / (1 + e^t), the cross-entropy of label 1 is
+    // log(1 + e^t) - t; t runs over [-104, 0], where e^t goes from subnormal to 1.
+    const ts = [...Array.from({ length: 20001 }, (_, i) => -104 + (104 * i) / 20000), -87.4, -100.5, -103.95, -1e-30, -Infinity, Number.NaN];
+    const logits = new Float32Array(ts.length * 2);
+    ts.forEach((t, i) => (logits[2 * i + 1] = t));
+    const t32 = Array.from(logits.filter((_, i) => i % 2 === 1));
+    const probabilities = addon.softmax(addon.fromArray(logits), ts.length, 2, false);
+    const losses = addon.sparseSoftmaxCrossEntropy(addon.fromArray(logits), addon.fromArray(new Int32Array(ts.length).fill(1)), ts.length, 2);
+    const ulp = (v: number) => Math.max(2 ** -149, 2 ** (Math.floor(Math.log2(Math.abs(v) || 2 ** -149)) - 23));
+    t32.forEach((t, i) => {
+      const want = Math.exp(t) / (1 + Math.exp(t));
+      const got = probabilities[2 * i + 1];
+      if (Number.isNaN(t)) return expect(Number.isNaN(got) && Number.isNaN(losses[i])).toBe(true);
+      if (got !== want && !(Math.abs(got - want) <= 2 * ulp(want))) throw new Error(`softmax([0, ${t}])[1] = ${got}, float64 math gives ${want}`);
+      const wantLoss = Math.log1p(Math.exp(t)) - t;
+      if (losses[i] !== wantLoss && !(Math.abs(losses[i] - wantLoss) <= 2 * ulp(wantLoss))) {
+        throw new Error(`cross-entropy of [0, ${t}] at label 1 = ${losses[i]}, float64 math gives ${wantLoss}`);
+      }
+    });
+  });
+
   it('gather: a batch of rows large enough to run on the thread pool', () => {
     addon.setThreads(2);
     const rows = 3000, inner = 300;
