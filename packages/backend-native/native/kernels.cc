@@ -243,7 +243,29 @@ template <class T> void binaryT(int op, const T* a, const T* b, void* out, const
 }
 
 // ---------------------------------------------------------------- reduce
+// Column sums of a float32 matrix [size, inner] over columns [i0, i1), in float64 (a bias gradient).
+TK_CLONES void columnSumsF32(const float* x, double* acc, int64_t size, int64_t inner, int64_t i0, int64_t i1) {
+  const int64_t n = i1 - i0;
+  for (int64_t i = 0; i < n; i++) acc[i] = 0;
+  for (int64_t r = 0; r < size; r++) {
+    const float* row = x + r * inner + i0;
+    for (int64_t i = 0; i < n; i++) acc[i] += (double)row[i];
+  }
+}
+
 template <class I, class O> void reduceT(int op, const I* v, O* out, int64_t outer, int64_t size, int64_t inner) {
+  if constexpr (std::is_same<I, float>::value) {
+    if (op == SUM && outer == 1 && inner > 1) {
+      // One sum over the rows (the bias gradient of a dense layer): split the columns between
+      // threads, since there is no outer dimension to split.
+      parallelFor((size_t)inner, std::max<size_t>(16, GRAIN / (size_t)std::max<int64_t>(1, size)), [&](size_t b, size_t e) {
+        std::vector<double> acc(e - b);
+        columnSumsF32(v, acc.data(), size, inner, (int64_t)b, (int64_t)e);
+        for (size_t i = b; i < e; i++) out[i] = conv<O>(acc[i - b]);
+      });
+      return;
+    }
+  }
   size_t grain = std::max<size_t>(1, GRAIN / (size_t)std::max<int64_t>(1, size * inner));
   parallelFor((size_t)outer, grain, [&](size_t ob, size_t oe) {
     std::vector<double> acc((size_t)inner), best((size_t)inner);

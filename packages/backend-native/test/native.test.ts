@@ -271,6 +271,18 @@ describe('element-wise fast paths agree with a reference', () => {
     });
   });
 
+  it('sum over the rows of a float32 matrix, columns split between threads', () => {
+    addon.setThreads(2);
+    const rows = 300, cols = 1000;
+    const x = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i) * 1000);
+    const out = addon.reduce(0, addon.fromArray(x), 1, rows, cols, 0);
+    for (let j = 0; j < cols; j++) {
+      let s = 0;
+      for (let r = 0; r < rows; r++) s += x[r * cols + j];
+      if (out[j] !== Math.fround(s)) throw new Error(`column ${j}: ${out[j]} vs ${Math.fround(s)}`);
+    }
+  });
+
   it('gather: a batch of rows large enough to run on the thread pool', () => {
     addon.setThreads(2);
     const rows = 3000, inner = 300;
