@@ -34,6 +34,13 @@ export interface AcquireOptions {
   /** Dawn toggles for Node (default: `disable_robustness`, which speeds up software adapters). */
   readonly dawnFlags?: readonly string[];
   /**
+   * More flags for Dawn's instance in Node (`create()` of the `webgpu` package), e.g. `backend=vulkan`
+   * or `adapter=NAME` to pick one adapter of several. `backend=null` gives Dawn's null device: it
+   * validates and compiles every shader (it offers every feature, `shader-f16` included) but computes
+   * nothing, which the tests use to compile the f16 kernels on machines without an f16 GPU.
+   */
+  readonly dawnInstanceFlags?: readonly string[];
+  /**
    * Accept a software (fallback) adapter such as SwiftShader (default true). The registered
    * factory passes false when `ready()` is choosing unasked: a software GPU is slower than the cpu
    * and wasm backends, so it is used only when asked for by name or with TENSORKIT_WEBGPU_SOFTWARE=1.
@@ -49,6 +56,28 @@ function declineSoftware(description: string): BackendError {
 }
 
 type NodeWebGpu = { create(flags: string[]): GPU; globals: Record<string, unknown> };
+
+/**
+ * Dawn instances by their flags and Vulkan ICD, one each for the life of the process. Dawn's Node
+ * binding (webgpu 0.6.2) aborts the process ("terminate called after throwing an instance of
+ * 'std::system_error'") or segfaults, during the run or at exit, when many instances each had a
+ * device destroyed without the event loop turning in between (seen on SwiftShader after 20-40
+ * create/destroy cycles, as a test suite does); a hundred devices from one instance ran clean. One
+ * instance per configuration is also what Dawn intends, and it is never garbage-collected (Dawn
+ * crashes if an instance with live objects is collected).
+ */
+const INSTANCES = new Map<string, GPU>();
+
+function instanceFor(webgpu: NodeWebGpu, flags: readonly string[], env: Record<string, string | undefined>): GPU {
+  // The Vulkan loader reads VK_ICD_FILENAMES when an instance is made: it is part of the key.
+  const key = `${flags.join(' ')}\u0000${env.VK_ICD_FILENAMES ?? ''}`;
+  let gpu = INSTANCES.get(key);
+  if (!gpu) {
+    gpu = webgpu.create([...flags]);
+    INSTANCES.set(key, gpu);
+  }
+  return gpu;
+}
 
 function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
@@ -100,10 +129,10 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<Acqui
     const env = (globalThis as unknown as { process: { env: Record<string, string | undefined> } }).process.env;
     const webgpu = await importNodeWebGpu();
     Object.assign(globalThis, webgpu.globals);
-    const flags = [`enable-dawn-features=${(options.dawnFlags ?? ['disable_robustness']).join(',')}`];
-    source = 'webgpu (Dawn)';
+    const flags = [`enable-dawn-features=${(options.dawnFlags ?? ['disable_robustness']).join(',')}`, ...(options.dawnInstanceFlags ?? [])];
+    source = env.VK_ICD_FILENAMES ? `webgpu (Dawn), Vulkan ICD ${env.VK_ICD_FILENAMES}` : 'webgpu (Dawn)';
     if (env.TENSORKIT_WEBGPU_SOFTWARE !== '1') {
-      gpu = webgpu.create(flags);
+      gpu = instanceFor(webgpu, flags, env);
       adapter = await gpu.requestAdapter(request);
     }
     if (!adapter && options.allowSoftware === false && env.TENSORKIT_WEBGPU_SOFTWARE !== '1') throw declineSoftware('SwiftShader');
@@ -111,7 +140,7 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<Acqui
       // No hardware adapter (or software forced): try SwiftShader's Vulkan driver if one is installed.
       const icd = await useSwiftShaderIfNeeded(env);
       if (icd) {
-        gpu = webgpu.create(flags);
+        gpu = instanceFor(webgpu, flags, env);
         adapter = await gpu.requestAdapter(request);
         source = `webgpu (Dawn), Vulkan ICD ${icd}`;
       }
@@ -128,6 +157,8 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<Acqui
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
   if (fallbackFlag(adapter) && options.allowSoftware === false && env.TENSORKIT_WEBGPU_SOFTWARE !== '1') throw declineSoftware(describe(adapter));
   checkLimits(adapter.limits);
+  // Ask for shader-f16 only where the adapter has it: requesting a feature the adapter lacks makes
+  // requestDevice fail. With it, 'f16' matmul precision can run; without it, that falls back to f32.
   const f16 = adapter.features.has('shader-f16');
   const requiredLimits: Record<string, number> = {};
   for (const key of ['maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupStorageSize', 'maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX'] as const) {

@@ -8,7 +8,8 @@
 import type { BackendFactory } from '@tensorkit/core';
 import { WebGpuBackend } from './webgpu-backend.js';
 
-export { WebGpuBackend, type WebGpuInfo } from './webgpu-backend.js';
+export { WebGpuBackend, type WebGpuBackendOptions, type WebGpuInfo } from './webgpu-backend.js';
+export { MATMUL_PRECISION_ENV, MATMUL_PRECISIONS, isMatmulPrecision, type MatmulPrecision } from './precision.js';
 export { REQUIRED_LIMITS, type AcquireOptions } from './device.js';
 export { findSwiftShaderIcd, swiftShaderCandidates, useSwiftShaderIfNeeded } from './swiftshader.js';
 

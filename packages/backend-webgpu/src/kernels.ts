@@ -6,6 +6,7 @@ import {
   type SparseSoftmaxCrossEntropyArgs, type StridedCopyArgs, type TensorInfo, type UnaryArgs, type WhereArgs,
 } from '@tensorkit/core';
 import { Params, type Engine, type GpuStorage } from './engine.js';
+import type { MatmulPrecision } from './precision.js';
 import {
   binaryShader, castShader, concatShader, gatherShader, matmulSimpleShader, matmulTiledShader, optimizerShader,
   reduceShader, softmaxShader, stridedCopyShader, unaryShader, whereShader, type MatmulVariant,
@@ -13,21 +14,69 @@ import {
 
 const groups64 = (n: number) => Math.ceil(n / 64);
 
+/** Sizes of one matmul as core passes them (batch is the broadcast batch; batchA/batchB are 1 or batch). */
+export interface MatmulDims {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly batch: number;
+  readonly batchA: number;
+  readonly batchB: number;
+}
+
+/** Which kernel a matmul runs, and which operands the tiled kernel reads as vec4. */
+export interface MatmulPlan {
+  readonly path: 'tiled' | 'simple';
+  readonly vecA: boolean;
+  readonly vecB: boolean;
+}
+
+/**
+ * Chooses the matmul kernel. Small shapes (m or n below 32, k below 16) take the one-thread-per-output
+ * kernel: a 64x64 tile would be mostly idle. The tiled kernel reads an operand through `vec4` loads
+ * when its stride-1 dimension is a multiple of 4 (A: k, or m when transposed; B: n, or k when
+ * transposed): then every row starts on a 16-byte boundary, so does every batch element (its offset,
+ * rows x that dimension, is a multiple of 4 too), and a vec4 never straddles the matrix's edge.
+ * Otherwise it loads that operand as scalars. `vectorLoads: false` forces scalar loads.
+ */
+export function matmulPlan(d: MatmulDims, transposeA: boolean, transposeB: boolean, vectorLoads = true): MatmulPlan {
+  if (!(d.m >= 32 && d.n >= 32 && d.k >= 16)) return { path: 'simple', vecA: false, vecB: false };
+  const aInner = transposeA ? d.m : d.k;
+  const bInner = transposeB ? d.k : d.n;
+  return {
+    path: 'tiled',
+    vecA: vectorLoads && aInner % 4 === 0 && (d.m * d.k) % 4 === 0,
+    vecB: vectorLoads && bInner % 4 === 0 && (d.k * d.n) % 4 === 0,
+  };
+}
+
+/** Backend settings the matmul kernels read at each call (they can change at run time). */
+export interface MatmulSettings {
+  /** The precision in effect (already downgraded from 'f16' when the device lacks shader-f16). */
+  readonly precision: MatmulPrecision;
+  /** False forces scalar loads in the tiled kernel. */
+  readonly vectorLoads: boolean;
+}
+
 /** Builds the kernel table over an engine getter (the engine changes when the device is re-created). */
-export function makeKernels(engineOf: () => Engine): Kernels {
+export function makeKernels(engineOf: () => Engine, settingsOf: () => MatmulSettings): Kernels {
   const st = (info: TensorInfo) => info.dataId as GpuStorage;
   const read = (e: Engine, info: TensorInfo) => ({ buffer: e.bufferOf(st(info)), write: false });
   const written = (e: Engine, s: GpuStorage) => ({ buffer: e.bufferOf(s), write: true });
 
-  function matmulInto(e: Engine, variant: MatmulVariant, a: TensorInfo, b: TensorInfo, bias: TensorInfo | null, dims: { m: number; n: number; k: number; batch: number; batchA: number; batchB: number }): GpuStorage {
+  function matmulInto(e: Engine, variant: MatmulVariant, a: TensorInfo, b: TensorInfo, bias: TensorInfo | null, dims: MatmulDims): GpuStorage {
     const { m, n, k, batch } = dims;
     const out = e.allocate(variant.dtype, batch * m * n);
     const params = new Params().us([m, n, k, dims.batchA, dims.batchB, batch]);
     const bindings = [read(e, a), read(e, b), ...(bias ? [read(e, bias)] : []), written(e, out)];
-    if (m >= 32 && n >= 32 && k >= 16) {
-      e.dispatch(matmulTiledShader(variant), params, bindings, [Math.ceil(n / 64), Math.ceil(m / 64), batch]);
+    const settings = settingsOf();
+    const plan = matmulPlan(dims, variant.transposeA, variant.transposeB, settings.vectorLoads);
+    // Precision applies to float32 only; int32 products are exact (the template ignores it for i32).
+    const v: MatmulVariant = { ...variant, precision: variant.dtype === 'float32' ? settings.precision : 'highest' };
+    if (plan.path === 'tiled') {
+      e.dispatch(matmulTiledShader({ ...v, vecA: plan.vecA, vecB: plan.vecB }), params, bindings, [Math.ceil(n / 64), Math.ceil(m / 64), batch]);
     } else {
-      e.dispatch(matmulSimpleShader(variant), params, bindings, groups64(batch * m * n));
+      e.dispatch(matmulSimpleShader(v), params, bindings, groups64(batch * m * n));
     }
     return out;
   }

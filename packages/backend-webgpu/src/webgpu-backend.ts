@@ -3,6 +3,28 @@ import { BackendError, type Backend, type BackendCapabilities, type BackendMemor
 import { acquireDevice, type AcquireOptions, type AcquiredDevice } from './device.js';
 import { Engine, type GpuStorage } from './engine.js';
 import { makeKernels } from './kernels.js';
+import { checkMatmulPrecision, effectiveMatmulPrecision, matmulPrecisionNote, requestedMatmulPrecision, type MatmulPrecision } from './precision.js';
+
+/** Options of `WebGpuBackend.create()`: device acquisition plus how matmuls compute. */
+export interface WebGpuBackendOptions extends AcquireOptions {
+  /**
+   * Precision of float32 matmuls and fused dense layers (see `MatmulPrecision`). Default: the
+   * environment variable `TENSORKIT_WEBGPU_MATMUL_PRECISION` when set, else `'highest'` (float32).
+   * `'f16'` falls back to float32 on an adapter without `shader-f16`, and says so in
+   * `capabilities.notes`. A value outside `MATMUL_PRECISIONS` throws an `ArgumentError`.
+   */
+  readonly matmulPrecision?: MatmulPrecision;
+  /**
+   * Let the tiled matmul read operands whose stride-1 dimension is a multiple of 4 as vec4 (default
+   * true). Results are identical either way (only the loads change); turning it off is for ruling out
+   * a driver problem with vec4 loads, or comparing their speed.
+   */
+  readonly matmulVectorLoads?: boolean;
+}
+
+function nodeEnv(): Record<string, string | undefined> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+}
 
 /** Facts about the device the backend runs on. */
 export interface WebGpuInfo {
@@ -10,7 +32,10 @@ export interface WebGpuInfo {
   readonly description: string;
   /** True for a software adapter (SwiftShader) or another fallback. */
   readonly isFallback: boolean;
-  /** Whether the adapter offers `shader-f16` (kernels compute in f32 either way for now). */
+  /**
+   * Whether the device was created with `shader-f16` (requested only when the adapter offers it);
+   * f16 kernels run only with `matmulPrecision: 'f16'`.
+   */
   readonly f16: boolean;
   /** How the device was reached (`navigator.gpu`, or Dawn in Node with the Vulkan ICD used). */
   readonly source: string;
@@ -22,33 +47,75 @@ export interface WebGpuInfo {
  */
 export class WebGpuBackend implements Backend {
   readonly name = 'webgpu';
-  readonly capabilities: BackendCapabilities;
   readonly kernels: Kernels;
   private engine: Engine;
   private acquired: AcquiredDevice;
   private generation = 0;
   private destroyed = false;
+  private requestedPrecision: MatmulPrecision;
+  private readonly vectorLoads: boolean;
 
-  private constructor(acquired: AcquiredDevice, private readonly options: AcquireOptions) {
+  private constructor(acquired: AcquiredDevice, private readonly options: WebGpuBackendOptions, precision: MatmulPrecision) {
     this.acquired = acquired;
+    this.requestedPrecision = precision;
+    this.vectorLoads = options.matmulVectorLoads ?? true;
     this.engine = this.attach(acquired);
-    this.kernels = makeKernels(() => this.live());
-    this.capabilities = {
+    this.kernels = makeKernels(
+      () => this.live(),
+      () => ({ precision: this.matmulPrecisionInEffect, vectorLoads: this.vectorLoads }),
+    );
+  }
+
+  /**
+   * What the backend offers. Rebuilt on each read: the notes follow the matmul precision (which
+   * `setMatmulPrecision` changes) and the adapter (which `reinitialize` may change).
+   */
+  get capabilities(): BackendCapabilities {
+    const { description, isFallback, f16 } = this.acquired;
+    return {
       dtypes: ['float32', 'int32', 'bool'],
+      // Storage and every kernel but an opted-in f16 matmul are float32; the note below says when not.
       precision: 'float32',
       syncRead: false,
       threads: 1,
       notes: [
-        `adapter: ${acquired.description}${acquired.isFallback ? ' (software/fallback adapter)' : ''}`,
+        `adapter: ${description}${isFallback ? ' (software/fallback adapter)' : ''}`,
         'reads are asynchronous only (await tensor.data()); float64 is unavailable (WGSL has no f64)',
-        'kernels compute in f32; bool is stored as one u32 per element',
+        `kernels compute in f32; bool is stored as one u32 per element; shader-f16 ${f16 ? 'available' : 'unavailable'}`,
+        matmulPrecisionNote(this.requestedPrecision, f16),
       ],
     };
   }
 
-  /** Acquires a device and makes the backend. Throws a BackendError saying why WebGPU is unavailable. */
-  static async create(options: AcquireOptions = {}): Promise<WebGpuBackend> {
-    return new WebGpuBackend(await acquireDevice(options), options);
+  /**
+   * Acquires a device and makes the backend. Throws a BackendError saying why WebGPU is unavailable,
+   * or an ArgumentError for a bad `matmulPrecision` (checked before any device is requested).
+   */
+  static async create(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+    const precision = requestedMatmulPrecision(options.matmulPrecision, nodeEnv());
+    return new WebGpuBackend(await acquireDevice(options), options, precision);
+  }
+
+  /** The matmul precision asked for (by the option, the environment variable or `setMatmulPrecision`). */
+  get matmulPrecision(): MatmulPrecision {
+    return this.requestedPrecision;
+  }
+
+  /**
+   * The matmul precision float32 matmuls run with: the one asked for, except `'f16'` on a device
+   * without `shader-f16`, which runs as `'highest'` (float32).
+   */
+  get matmulPrecisionInEffect(): MatmulPrecision {
+    return effectiveMatmulPrecision(this.requestedPrecision, this.acquired.f16);
+  }
+
+  /**
+   * Changes the precision of later float32 matmuls (see `MatmulPrecision`); returns the precision in
+   * effect. Throws an `ArgumentError` naming the valid values for anything else.
+   */
+  setMatmulPrecision(precision: MatmulPrecision): MatmulPrecision {
+    this.requestedPrecision = checkMatmulPrecision(precision);
+    return this.matmulPrecisionInEffect;
   }
 
   private attach(acquired: AcquiredDevice): Engine {
@@ -87,6 +154,7 @@ export class WebGpuBackend implements Backend {
    * using them throws a BackendError; new tensors work.
    */
   async reinitialize(): Promise<void> {
+    // The new adapter may differ (shader-f16 included): the precision in effect is derived on use.
     const acquired = await acquireDevice(this.options);
     try {
       if (this.engine.lost === null) this.engine.destroy();

@@ -1,12 +1,19 @@
 /** WGSL source generation: shared helpers and one generator per kernel family. */
 import type { BinaryOp, DType, FusedActivation, ReduceOp, UnaryOp } from '@tensorkit/core';
 import { elemOf, type Elem } from './engine.js';
+import type { MatmulPrecision } from './precision.js';
 
 /** A storage binding as declared in a shader (binding numbers start at 1; 0 is the uniform block). */
 export interface Decl {
   readonly name: string;
   readonly elem: Elem;
   readonly write: boolean;
+  /**
+   * Declare the binding as `array<vec4<elem>>` (16-byte loads). The buffer is the same 4-byte-element
+   * storage (every storage buffer is allocated in multiples of 16 bytes); the shader indexes it in
+   * units of 4 elements.
+   */
+  readonly vec4?: boolean;
 }
 
 /** Uniform block, bindings and the float helpers every shader may use. */
@@ -15,7 +22,7 @@ export function header(paramWords: number, decls: readonly Decl[]): string {
   const lines = [
     `struct Uniforms { p: array<vec4<u32>, ${vecs}> };`,
     '@group(0) @binding(0) var<uniform> U: Uniforms;',
-    ...decls.map((d, i) => `@group(0) @binding(${i + 1}) var<storage, ${d.write ? 'read_write' : 'read'}> ${d.name}: array<${d.elem}>;`),
+    ...decls.map((d, i) => `@group(0) @binding(${i + 1}) var<storage, ${d.write ? 'read_write' : 'read'}> ${d.name}: array<${d.vec4 ? `vec4<${d.elem}>` : d.elem}>;`),
     HELPERS,
   ];
   return lines.join('\n');
@@ -625,30 +632,87 @@ export interface MatmulVariant {
   readonly transposeB: boolean;
   readonly bias?: boolean;
   readonly activation?: FusedActivation;
+  /**
+   * Tiled kernel only: read A through an `array<vec4>` binding, 4 elements of its stride-1 dimension
+   * (k, or m when transposed) per load. Valid only when that dimension is a multiple of 4: then every
+   * row and every batch element starts on a 16-byte boundary and a vec4 is wholly inside or wholly
+   * outside the matrix (see `matmulPlan` in kernels.ts).
+   */
+  readonly vecA?: boolean;
+  /** As `vecA`, for B (stride-1 dimension n, or k when transposed). */
+  readonly vecB?: boolean;
+  /** Float32 only (int32 matmuls are exact whatever is asked). Default `'highest'`. */
+  readonly precision?: MatmulPrecision;
+}
+
+/**
+ * The one place where the matmul template differs between precisions. The template stages operands
+ * in workgroup memory as `T`, converts them with `to_t`, and adds `prod(a, b)` (a product taken in
+ * `T`, widened to the accumulator's type) to accumulators of the storage type. Every instantiation
+ * therefore runs the same code, and the float32 one (`T = f32`, both helpers the identity) is what
+ * the conformance suite checks:
+ *
+ * - `highest` (and every int32 matmul): `T` is the storage type, products and sums as before.
+ * - `f16`: `enable f16; alias T = f16;` tiles hold f16 (half the workgroup memory), products are f16,
+ *   sums stay f32. Needs a device created with `shader-f16`.
+ * - `f16-emulated`: `T = f32`, but `to_t` and `prod` round to f16 through the core builtins
+ *   `pack2x16float` / `unpack2x16float` (no `shader-f16` needed), so the numerics of `f16` can be
+ *   checked on adapters without it (SwiftShader, lavapipe). The f16 products of two f16 values are
+ *   exact in f32 (11 + 11 significant bits < 24) before that rounding, so it rounds like `f16` does.
+ *
+ * Returns the `enable` directive apart: WGSL requires it before any declaration.
+ */
+export function matmulPrecisionParts(e: Elem, precision: MatmulPrecision): { enable: string; defs: string } {
+  if (e !== 'f32' || precision === 'highest') {
+    return {
+      enable: '',
+      defs: `alias T = ${e};
+fn to_t(x: ${e}) -> T { return x; }
+fn prod(a: T, b: T) -> ${e} { return a * b; }`,
+    };
+  }
+  if (precision === 'f16') {
+    return {
+      enable: 'enable f16;\n',
+      defs: `alias T = f16;
+fn to_t(x: f32) -> T { return T(x); }
+fn prod(a: T, b: T) -> f32 { return f32(a * b); }`,
+    };
+  }
+  return {
+    enable: '',
+    defs: `alias T = f32;
+// Rounds to the nearest f16 value (WGSL lets the conversion pick either neighbour), kept in f32.
+fn f16_round(x: f32) -> f32 { return unpack2x16float(pack2x16float(vec2<f32>(x, 0.0))).x; }
+fn to_t(x: f32) -> T { return f16_round(x); }
+fn prod(a: T, b: T) -> f32 { return f16_round(a * b); }`,
+  };
 }
 
 function matmulDecls(v: MatmulVariant): Decl[] {
   const e = elemOf(v.dtype);
-  const decls: Decl[] = [{ name: 'A', elem: e, write: false }, { name: 'B', elem: e, write: false }];
+  const decls: Decl[] = [{ name: 'A', elem: e, write: false, vec4: v.vecA === true }, { name: 'B', elem: e, write: false, vec4: v.vecB === true }];
   if (v.bias) decls.push({ name: 'BIAS', elem: e, write: false });
   decls.push({ name: 'Y', elem: e, write: true });
   return decls;
 }
 
-// params: [m, n, k, batchA, batchB, batch]
-const MATMUL_ACCESS = (v: MatmulVariant, e: Elem) => `
+// params: [m, n, k, batchA, batchB, batch]. A is [M,K] ([K,M] transposed), B [K,N] ([N,K]); a
+// batch index of an operand with batch 1 is 0 (broadcast). Scalar reads exist only for an operand
+// bound as scalars (a vec4 binding is read by a_vec / b_vec below).
+const MATMUL_ACCESS = (v: MatmulVariant, e: Elem) => `${v.vecA ? '' : `
 fn a_at(bt: u32, i: u32, p: u32) -> ${e} {
   let M = P(0u); let K = P(2u);
   if (i >= M || p >= K) { return ${e}(0); }
   let base = select(bt, 0u, P(3u) == 1u) * M * K;
   return A[base + ${v.transposeA ? 'p * M + i' : 'i * K + p'}];
-}
+}`}${v.vecB ? '' : `
 fn b_at(bt: u32, p: u32, j: u32) -> ${e} {
   let N = P(1u); let K = P(2u);
   if (j >= N || p >= K) { return ${e}(0); }
   let base = select(bt, 0u, P(4u) == 1u) * K * N;
   return B[base + ${v.transposeB ? 'j * K + p' : 'p * N + j'}];
-}
+}`}
 fn store(bt: u32, i: u32, j: u32, acc: ${e}) {
   let M = P(0u); let N = P(1u);
   if (i >= M || j >= N) { return; }
@@ -657,11 +721,31 @@ fn store(bt: u32, i: u32, j: u32, acc: ${e}) {
   Y[(bt * M + i) * N + j] = ${e === 'f32' ? activation('v', v.activation) : 'v'};
 }`;
 
+// vec4 reads: (i, p) / (p, j) name the first of 4 elements along the operand's stride-1 dimension,
+// a multiple of 4, as are that dimension and so every row and batch offset: the flat index is a
+// multiple of 4, and the vec4 is wholly inside the matrix or wholly outside (zeros).
+const MATMUL_VEC_ACCESS = (v: MatmulVariant, e: Elem) => `${v.vecA ? `
+fn a_vec(bt: u32, i: u32, p: u32) -> vec4<${e}> {
+  let M = P(0u); let K = P(2u);
+  if (i >= M || p >= K) { return vec4<${e}>(${e}(0)); }
+  let base = select(bt, 0u, P(3u) == 1u) * M * K;
+  return A[(base + ${v.transposeA ? 'p * M + i' : 'i * K + p'}) / 4u];
+}` : ''}${v.vecB ? `
+fn b_vec(bt: u32, p: u32, j: u32) -> vec4<${e}> {
+  let N = P(1u); let K = P(2u);
+  if (j >= N || p >= K) { return vec4<${e}>(${e}(0)); }
+  let base = select(bt, 0u, P(4u) == 1u) * K * N;
+  return B[(base + ${v.transposeB ? 'j * K + p' : 'p * N + j'}) / 4u];
+}` : ''}`;
+
 /** Simple matmul: one thread per output element (small shapes). */
 export function matmulSimpleShader(v: MatmulVariant): string {
   const e = elemOf(v.dtype);
-  return `${header(6, matmulDecls(v))}
-${MATMUL_ACCESS(v, e)}
+  const plain = { ...v, vecA: false, vecB: false };
+  const { enable, defs } = matmulPrecisionParts(e, v.precision ?? 'highest');
+  return `${enable}${header(6, matmulDecls(plain))}
+${defs}
+${MATMUL_ACCESS(plain, e)}
 ${MAIN_64} {
   ${FLAT_INDEX}
   let M = P(0u); let N = P(1u); let K = P(2u);
@@ -671,21 +755,81 @@ ${MAIN_64} {
   let row = t % M;
   let bt = t / M;
   var acc = ${e}(0);
-  for (var p = 0u; p < K; p++) { acc = acc + a_at(bt, row, p) * b_at(bt, p, j); }
+  for (var p = 0u; p < K; p++) { acc = acc + prod(to_t(a_at(bt, row, p)), to_t(b_at(bt, p, j))); }
   store(bt, row, j, acc);
 }`;
 }
 
 /**
+ * WGSL filling the A tile `AS[k][m]` (16 x 64) for the k-block at `k0`: 256 threads, 1024 elements.
+ * Scalar loads take 4 per thread, ordered so that neighbouring threads read neighbouring addresses
+ * for either layout; vec4 loads take one vec4 per thread along the stride-1 dimension.
+ */
+function loadATile(v: MatmulVariant): string {
+  if (!v.vecA) {
+    return `for (var q = 0u; q < 4u; q++) {
+      let idx = t + q * 256u;
+      ${v.transposeA ? 'let mm = idx % 64u; let kk = idx / 64u;' : 'let kk = idx % 16u; let mm = idx / 16u;'}
+      AS[kk][mm] = to_t(a_at(bt, row0 + mm, k0 + kk));
+    }`;
+  }
+  if (v.transposeA) {
+    // A stored [K, M]: 16 rows of k, 16 vec4 along m each.
+    return `{
+      let kk = t / 16u; let mv = (t % 16u) * 4u;
+      let va = a_vec(bt, row0 + mv, k0 + kk);
+      AS[kk][mv] = to_t(va.x); AS[kk][mv + 1u] = to_t(va.y); AS[kk][mv + 2u] = to_t(va.z); AS[kk][mv + 3u] = to_t(va.w);
+    }`;
+  }
+  // A stored [M, K]: 64 rows of m, 4 vec4 along k each.
+  return `{
+      let mm = t / 4u; let kv = (t % 4u) * 4u;
+      let va = a_vec(bt, row0 + mm, k0 + kv);
+      AS[kv][mm] = to_t(va.x); AS[kv + 1u][mm] = to_t(va.y); AS[kv + 2u][mm] = to_t(va.z); AS[kv + 3u][mm] = to_t(va.w);
+    }`;
+}
+
+/** As `loadATile`, for the B tile `BS[k][n]` (16 x 64). */
+function loadBTile(v: MatmulVariant): string {
+  if (!v.vecB) {
+    return `for (var q = 0u; q < 4u; q++) {
+      let idx = t + q * 256u;
+      ${v.transposeB ? 'let kb = idx % 16u; let nn = idx / 16u;' : 'let nn = idx % 64u; let kb = idx / 64u;'}
+      BS[kb][nn] = to_t(b_at(bt, k0 + kb, col0 + nn));
+    }`;
+  }
+  if (v.transposeB) {
+    // B stored [N, K]: 64 rows of n, 4 vec4 along k each.
+    return `{
+      let nn = t / 4u; let kv = (t % 4u) * 4u;
+      let vb = b_vec(bt, k0 + kv, col0 + nn);
+      BS[kv][nn] = to_t(vb.x); BS[kv + 1u][nn] = to_t(vb.y); BS[kv + 2u][nn] = to_t(vb.z); BS[kv + 3u][nn] = to_t(vb.w);
+    }`;
+  }
+  // B stored [K, N]: 16 rows of k, 16 vec4 along n each.
+  return `{
+      let kb = t / 16u; let nv = (t % 16u) * 4u;
+      let vb = b_vec(bt, k0 + kb, col0 + nv);
+      BS[kb][nv] = to_t(vb.x); BS[kb][nv + 1u] = to_t(vb.y); BS[kb][nv + 2u] = to_t(vb.z); BS[kb][nv + 3u] = to_t(vb.w);
+    }`;
+}
+
+/**
  * Tiled matmul: a 64x64 output tile per 16x16 workgroup, 4x4 outputs per thread held in registers,
- * operands staged through workgroup memory 16 deep in k. Dispatch [ceil(n/64), ceil(m/64), batch].
+ * operands staged through workgroup memory 16 deep in k (as `T`: f32, or f16 under the f16
+ * precision), loaded as scalars or, where the layout allows, as vec4. How the tiles are loaded does
+ * not change the arithmetic: every variant adds the same products in the same order, so vec4 and
+ * scalar loads give bit-identical results. Dispatch [ceil(n/64), ceil(m/64), batch].
  */
 export function matmulTiledShader(v: MatmulVariant): string {
   const e = elemOf(v.dtype);
-  return `${header(6, matmulDecls(v))}
+  const { enable, defs } = matmulPrecisionParts(e, v.precision ?? 'highest');
+  return `${enable}${header(6, matmulDecls(v))}
+${defs}
 ${MATMUL_ACCESS(v, e)}
-var<workgroup> AS: array<array<${e}, 64>, 16>;
-var<workgroup> BS: array<array<${e}, 64>, 16>;
+${MATMUL_VEC_ACCESS(v, e)}
+var<workgroup> AS: array<array<T, 64>, 16>;
+var<workgroup> BS: array<array<T, 64>, 16>;
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let K = P(2u);
@@ -696,24 +840,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var acc: array<array<${e}, 4>, 4>;
   for (var r = 0u; r < 4u; r++) { for (var c = 0u; c < 4u; c++) { acc[r][c] = ${e}(0); } }
   for (var k0 = 0u; k0 < K; k0 += 16u) {
-    for (var q = 0u; q < 4u; q++) {
-      let idx = t + q * 256u;
-      ${v.transposeA
-        ? 'let mm = idx % 64u; let kk = idx / 64u;'
-        : 'let kk = idx % 16u; let mm = idx / 16u;'}
-      AS[kk][mm] = a_at(bt, row0 + mm, k0 + kk);
-      ${v.transposeB
-        ? 'let kb = idx % 16u; let nn = idx / 16u;'
-        : 'let nn = idx % 64u; let kb = idx / 64u;'}
-      BS[kb][nn] = b_at(bt, k0 + kb, col0 + nn);
-    }
+    ${loadATile(v)}
+    ${loadBTile(v)}
     workgroupBarrier();
     for (var kk = 0u; kk < 16u; kk++) {
-      var a: array<${e}, 4>;
-      var b: array<${e}, 4>;
+      var a: array<T, 4>;
+      var b: array<T, 4>;
       for (var r = 0u; r < 4u; r++) { a[r] = AS[kk][lid.y + r * 16u]; }
       for (var c = 0u; c < 4u; c++) { b[c] = BS[kk][lid.x + c * 16u]; }
-      for (var r = 0u; r < 4u; r++) { for (var c = 0u; c < 4u; c++) { acc[r][c] = acc[r][c] + a[r] * b[c]; } }
+      for (var r = 0u; r < 4u; r++) { for (var c = 0u; c < 4u; c++) { acc[r][c] = acc[r][c] + prod(a[r], b[c]); } }
     }
     workgroupBarrier();
   }

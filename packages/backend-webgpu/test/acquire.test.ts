@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackendError } from '@tensorkit/core';
 import { describe, expect, it } from 'vitest';
-import { checkLimits, REQUIRED_LIMITS } from '../src/device.js';
+import { acquireDevice, checkLimits, REQUIRED_LIMITS } from '../src/device.js';
 import { findSwiftShaderIcd, useSwiftShaderIfNeeded } from '../src/swiftshader.js';
 import { WebGpuBackend } from '../src/index.js';
 
@@ -38,6 +38,35 @@ describe('device acquisition', () => {
       else process.env.VK_ICD_FILENAMES = saved.icd;
       if (saved.soft === undefined) delete process.env.TENSORKIT_WEBGPU_SOFTWARE;
       else process.env.TENSORKIT_WEBGPU_SOFTWARE = saved.soft;
+    }
+  });
+
+  it("requests 'shader-f16' exactly when the adapter offers it", async () => {
+    // A stand-in navigator.gpu whose adapter records what the device was requested with.
+    const requested: GPUDeviceDescriptor[] = [];
+    const adapterWith = (features: string[]) => ({
+      features: new Set(features),
+      limits: { ...REQUIRED_LIMITS, maxBufferSize: 1 << 28, maxStorageBufferBindingSize: 1 << 27 },
+      info: { vendor: 'test', architecture: '', device: '', description: 'stand-in adapter', isFallbackAdapter: false },
+      requestDevice: async (descriptor: GPUDeviceDescriptor) => {
+        requested.push(descriptor);
+        return {} as GPUDevice;
+      },
+    });
+    const g = globalThis as { navigator?: unknown };
+    const saved = Object.getOwnPropertyDescriptor(g, 'navigator');
+    try {
+      for (const features of [['shader-f16', 'timestamp-query'], ['timestamp-query'], []]) {
+        const adapter = adapterWith(features);
+        Object.defineProperty(g, 'navigator', { value: { gpu: { requestAdapter: async () => adapter } }, configurable: true, writable: true });
+        const acquired = await acquireDevice();
+        const asked = [...(requested[requested.length - 1].requiredFeatures ?? [])];
+        expect(acquired.f16).toBe(features.includes('shader-f16'));
+        expect(asked).toEqual(features.includes('shader-f16') ? ['shader-f16'] : []);
+      }
+    } finally {
+      if (saved) Object.defineProperty(g, 'navigator', saved);
+      else delete g.navigator;
     }
   });
 });
