@@ -12,6 +12,7 @@ accuracy. Benchmark a current NumPy fairly by unsetting the env's OpenBLAS pins 
 """
 import argparse
 import gzip
+import json
 import os
 import time
 
@@ -37,6 +38,7 @@ def main():
     parser.add_argument('--data', default=os.path.join(here, '../../../../shared/datasets/mnist'))
     parser.add_argument('--batch', type=int, default=128)
     parser.add_argument('--epochs', type=int, default=2, help='epochs to run; the fastest is reported (the first warms up)')
+    parser.add_argument('--json', action='store_true', help='end with one JSON line of the results (for pnpm bench)')
     args = parser.parse_args()
     x, y = load(args.data)
     n = x.shape[0]
@@ -48,6 +50,7 @@ def main():
     lr, rho, eps = np.float32(1e-3), np.float32(0.9), np.float32(1e-7)
     steps = (n + args.batch - 1) // args.batch
     best = None
+    epochs = []
     for epoch in range(args.epochs):
         t0 = time.perf_counter()
         order = rng.permutation(n)
@@ -83,6 +86,7 @@ def main():
                 w -= lr * g / np.sqrt(s_ + eps)
         seconds = time.perf_counter() - t0
         best = seconds if best is None else min(best, seconds)
+        epochs.append({'seconds': seconds, 'loss': total_loss / steps, 'accuracy': correct / n})
         print(f'epoch {epoch + 1}: {seconds:.3f} s  loss {total_loss / steps:.4f}  accuracy {correct / n:.4f}')
     # The same epoch's matmuls alone (same shapes and count).
     xb = x[:args.batch].copy()
@@ -102,6 +106,14 @@ def main():
         mm_best = sec if mm_best is None else min(mm_best, sec)
     print(f'numpy {np.__version__}, threads {os.environ.get("OPENBLAS_NUM_THREADS", "default")}: best epoch {best:.3f} s; '
           f'its matmuls alone {mm_best:.3f} s ({5 * steps} matmuls, {2 * steps * 128 * (784 * 512 * 2 + 512 * 10 * 3) / mm_best / 1e9:.0f} GFLOP/s)')
+    if args.json:
+        try:
+            blas = np.__config__.CONFIG['Build Dependencies']['blas']
+            blas = f"{blas.get('name')} {blas.get('version')}"
+        except (AttributeError, KeyError, TypeError):
+            blas = 'unknown'
+        print(json.dumps({'numpy': np.__version__, 'blas': blas, 'threads': os.environ.get('OPENBLAS_NUM_THREADS'),
+                          'epochs': epochs, 'bestEpochSeconds': best, 'matmulSeconds': mm_best}))
 
 
 if __name__ == '__main__':

@@ -3,7 +3,7 @@
 export interface Options {
   /** TensorKit backends to run; null = every registered backend that initialises. */
   readonly backends: string[] | null;
-  /** Peer rows to run (tfjs-cpu, tfjs-wasm); null = all; [] = none. */
+  /** Peer rows to run (tfjs-cpu, tfjs-wasm, numpy); null = all; [] = none. */
   readonly peers: string[] | null;
   /** Case-insensitive substring of the workload title or id. */
   readonly filter: string | null;
@@ -19,6 +19,8 @@ export interface Options {
   readonly warmupSteps: number;
   /** Folder with MNIST's IDX .gz files; null = the default location. */
   readonly mnist: string | null;
+  /** Side of the GPU throughput matmul; null = 4096, or 512 on a software adapter. */
+  readonly gemmSize: number | null;
   readonly help: boolean;
 }
 
@@ -28,15 +30,18 @@ Times TensorKit against TensorFlow.js on the chapter's MNIST workloads, side by 
 
 Options:
   --backend LIST     TensorKit backends to run, comma-separated (default: every registered
-                     backend that initialises; cpu for now)
-  --peers LIST       TensorFlow.js rows to run, comma-separated, or 'none' (default: all:
-                     tfjs-cpu, and tfjs-wasm for the epoch rows). 'vs tfjs' needs tfjs-cpu.
+                     backend that initialises; webgpu on a software adapter only when named)
+  --peers LIST       peer rows to run, comma-separated, or 'none' (default: all: tfjs-cpu, and
+                     tfjs-wasm and numpy for the epoch rows). 'vs tfjs' needs tfjs-cpu; numpy runs
+                     tools/bench/reference/numpy_mnist_epoch.py with python3.
   --filter TEXT      only workloads whose title or id contains TEXT (case-insensitive)
   --repeats N        timed samples per row; the median is reported (default 10)
   --warmup-ms MS     minimum warm-up per row (default 300; at least 3 runs either way)
   --min-sample-ms MS minimum duration of one sample; fast ops run several times per sample
                      (default 20)
   --json FILE        also write every result, with all samples, as JSON
+  --gemm-size N      side of the webgpu throughput matmul (N x N x N float32; default 4096,
+                     or 512 on a software adapter such as SwiftShader, where 4096 takes minutes)
 
 Epoch rows (model.fit of the chapter's model, one epoch of MNIST):
   --steps N          steps timed after the warm-up; the epoch (469 steps) is projected from
@@ -77,6 +82,7 @@ export function parseArgs(argv: readonly string[]): Options {
   let steps = 60;
   let warmupSteps = 5;
   let mnist: string | null = null;
+  let gemmSize: number | null = null;
   let help = false;
   const args = [...argv];
   while (args.length > 0) {
@@ -132,6 +138,9 @@ export function parseArgs(argv: readonly string[]): Options {
       case '--mnist':
         mnist = take();
         break;
+      case '--gemm-size':
+        gemmSize = positive('--gemm-size', take(), true);
+        break;
       case '-h':
       case '--help':
         help = true;
@@ -140,5 +149,5 @@ export function parseArgs(argv: readonly string[]): Options {
         throw new Error(`unknown option '${arg}'`);
     }
   }
-  return { backends, peers, filter, repeats, warmupMs, minSampleMs, json, fullEpoch, steps, warmupSteps, mnist, help };
+  return { backends, peers, filter, repeats, warmupMs, minSampleMs, json, fullEpoch, steps, warmupSteps, mnist, gemmSize, help };
 }

@@ -12,10 +12,12 @@ import { measureEpoch, type EpochMeasurement } from './epoch.js';
 import { isEpochCase, type Contender } from './families/family.js';
 import { discoverTensorKit, tensorkitSink } from './families/tensorkit.js';
 import { discoverTfjs, tfjsSink } from './families/tfjs.js';
+import { matmulReferences, renderEpochReference, runNumpyEpoch, type NumpyEpoch, type ReferenceRow } from './epoch-reference.js';
 import { measure, type Measurement } from './measure.js';
+import { measureThreadScaling, renderThreadScaling, type ScalingRow } from './thread-scaling.js';
 import { generateAll, type HostArray } from './rng.js';
 import { formatMs, formatRatio, formatSeconds, renderTable, type Column } from './table.js';
-import { STEPS_PER_EPOCH, WORKLOADS, type Workload } from './workloads.js';
+import { GEMM_SIZE, gemmWorkload, SOFTWARE_GEMM_SIZE, STEPS_PER_EPOCH, WORKLOADS, type Workload } from './workloads.js';
 
 /** One row of results, as printed and as written to `--json`. */
 export interface Result {
@@ -218,6 +220,7 @@ function tableRows(results: readonly Result[]): string[][] {
     }
     const notes: string[] = [];
     const steps = WORKLOADS.find((w) => w.id === r.workload)?.stepsPerEpoch;
+    if (r.gflops !== null && r.gflops >= 1000) notes.push(`${(r.gflops / 1000).toFixed(2)} TFLOP/s`);
     if (r.epoch) {
       const e = r.epoch;
       if (e.measuredSeconds !== null) {
@@ -253,6 +256,20 @@ function tableRows(results: readonly Result[]): string[][] {
   return rows;
 }
 
+/**
+ * The GPU throughput workload: 4096³, or --gemm-size; on a software adapter (SwiftShader) 512³
+ * unless --gemm-size says otherwise, with the reason in its title.
+ */
+function gemmFor(contenders: readonly Contender[], options: Options): Workload {
+  const software = contenders.some((c) => c.adapter?.software === true);
+  const size = options.gemmSize ?? (software ? SOFTWARE_GEMM_SIZE : GEMM_SIZE);
+  const reasons = [
+    ...(size === GEMM_SIZE ? [] : [`${options.gemmSize !== null ? `--gemm-size ${size}` : `${size}³`}, not ${GEMM_SIZE}³`]),
+    ...(software ? ['software adapter, not GPU figures'] : []),
+  ];
+  return gemmWorkload(size, reasons.length > 0 ? reasons.join(': ') : null);
+}
+
 async function main(): Promise<number> {
   let options: Options;
   try {
@@ -266,11 +283,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const ours = await discoverTensorKit(options.backends);
-  const peers = await discoverTfjs(options.peers);
+  // 'numpy' is a peer of the epoch rows only (a child process, see epoch-reference.ts); the rest are TensorFlow.js.
+  const wantsNumpy = options.peers === null || options.peers.includes('numpy');
+  const peers = await discoverTfjs(options.peers?.filter((p) => p !== 'numpy') ?? null);
   const notes = [...ours.notes, ...peers.notes];
   const contenders = [...ours.contenders, ...peers.contenders];
   const needle = options.filter?.toLowerCase() ?? null;
-  const workloads = WORKLOADS.filter((w) => !needle || w.title.toLowerCase().includes(needle) || w.id.toLowerCase().includes(needle));
+  const all = [...WORKLOADS, gemmFor(ours.contenders, options)];
+  const workloads = all.filter((w) => !needle || w.title.toLowerCase().includes(needle) || w.id.toLowerCase().includes(needle));
 
   const libraries: Record<string, string> = { ...ours.libraries, ...peers.libraries };
   const env = describeEnvironment(libraries);
@@ -281,7 +301,7 @@ async function main(): Promise<number> {
     return 1;
   }
   if (workloads.length === 0) {
-    console.error(`bench: no workload matches --filter '${options.filter}'; workloads: ${WORKLOADS.map((w) => w.id).join(', ')}`);
+    console.error(`bench: no workload matches --filter '${options.filter}'; workloads: ${all.map((w) => w.id).join(', ')}`);
     return 1;
   }
 
@@ -298,6 +318,8 @@ async function main(): Promise<number> {
     for (const contender of contenders) {
       // A family that does not write this group of workloads gets no row (not a "not expressible" one).
       if (contender.family.groups && !contender.family.groups.includes(workload.group)) continue;
+      // Nor does a contender outside the workload's backends (the GPU throughput row).
+      if (workload.backends && !(contender.ours && workload.backends.includes(contender.label))) continue;
       process.stderr.write(`  ${workload.title} on ${contender.label} ... `);
       const result = await runRowChecked(workload, contender, options, gc);
       process.stderr.write(
@@ -328,9 +350,56 @@ async function main(): Promise<number> {
     results.push(...rows.map(({ outputs: _outputs, ...result }) => result));
   }
 
+  // Thread scaling of the matmul rows, and the epoch against its matmuls alone and NumPy's epoch.
+  const scaling: ScalingRow[] = workloads.some((w) => w.group === 'matmul') ? await measureThreadScaling(workloads, ours.contenders, options) : [];
+  const epochRows = results.filter((r) => r.group === 'epoch' && r.ours && r.epochSeconds !== null);
+  let references: ReferenceRow[] = [];
+  let numpy: NumpyEpoch | { error: string } | null = null;
+  if (epochRows.length > 0) {
+    const matmuls = await matmulReferences(ours.contenders.filter((c) => epochRows.some((r) => r.backend === c.label)));
+    if (wantsNumpy) {
+      process.stderr.write('  the NumPy reference epoch ... ');
+      numpy = runNumpyEpoch(mnistDir(options.mnist));
+      process.stderr.write('error' in numpy ? `${numpy.error}\n` : `${formatSeconds(numpy.bestEpochSeconds)}\n`);
+    }
+    references = epochRows.map((r) => {
+      const m = matmuls.get(r.backend);
+      return {
+        library: 'TensorKit model.fit',
+        backend: r.backend,
+        // Against NumPy's measured epoch, a projection uses the mean step (it counts the slow steps).
+        epochSeconds: r.epoch ? (r.epoch.measuredSeconds ?? r.epoch.projectedMeanSeconds) : r.epochSeconds,
+        epochMeasured: r.epoch?.measuredSeconds != null,
+        matmulSeconds: typeof m === 'number' ? m : null,
+        note: typeof m === 'string' ? `matmuls alone failed: ${m}` : r.epoch?.measuredSeconds != null ? 'epoch measured (--full-epoch)' : '469 × mean step (--full-epoch measures it)',
+      };
+    });
+    if (numpy && !('error' in numpy)) {
+      references.push({
+        library: 'NumPy',
+        backend: `${numpy.blas}, ${numpy.threads} threads`,
+        epochSeconds: numpy.bestEpochSeconds,
+        epochMeasured: true,
+        matmulSeconds: numpy.matmulSeconds,
+        note: `numpy ${numpy.numpy}; best of 2 epochs; accuracy ${numpy.accuracy.toFixed(4)}, loss ${numpy.loss.toFixed(4)}`,
+      });
+    }
+  }
+
   console.log('');
   console.log(renderTable(COLUMNS, tableRows(results)));
   console.log('');
+  if (scaling.length > 0) {
+    console.log('Thread scaling of the matmul rows (the same cases timed on 1 thread, then on all threads):');
+    console.log(renderThreadScaling(scaling));
+    console.log('');
+  }
+  if (references.length > 0) {
+    console.log("The epoch against its matmuls alone (5 products x 469 steps, back to back) and against NumPy's epoch, in this run:");
+    console.log(renderEpochReference(references, numpy && !('error' in numpy) ? numpy.bestEpochSeconds : null));
+    if (numpy && 'error' in numpy) console.log(`note: no NumPy row: ${numpy.error}`);
+    console.log('');
+  }
   if (results.some((r) => r.group !== 'epoch')) {
     console.log(
       `time: median of ${options.repeats} samples after warm-up, results read back inside the timing; ` +
@@ -368,6 +437,8 @@ async function main(): Promise<number> {
       options,
       notes,
       results,
+      threadScaling: scaling,
+      epochReference: { rows: references, numpy },
       checksum: tensorkitSink() + tfjsSink(),
     };
     writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -12,6 +12,12 @@ export type Computation =
   | { readonly kind: 'unary'; readonly op: 'relu' | 'exp' }
   | { readonly kind: 'reduce'; readonly op: 'sum' | 'mean' | 'max'; readonly axis: number | null }
   | { readonly kind: 'softmax' }
+  /**
+   * `a·b` of two square float32 matrices for raw throughput. Only one element of the product is read
+   * back (a GPU queue runs in order, so reading it waits for the whole product): reading all of a
+   * 4096x4096 result would time a 64 MB copy, not the product.
+   */
+  | { readonly kind: 'gemm' }
   | { readonly kind: 'trainStep'; readonly learningRate: number; readonly rho: number; readonly epsilon: number }
   /**
    * One epoch of `model.fit` on the dataset: `dense(hidden, relu)` → `dense(classes, softmax)`,
@@ -48,6 +54,11 @@ export interface Workload {
    * `x` and `labels`.
    */
   readonly dataset?: 'mnist-train';
+  /**
+   * TensorKit backends that run this workload; other backends and the TensorFlow.js peers get no
+   * row. Absent: everyone.
+   */
+  readonly backends?: readonly string[];
 }
 
 /** MNIST: 60,000 training images in batches of 128 is 469 steps per epoch. */
@@ -195,3 +206,31 @@ export const WORKLOADS: readonly Workload[] = [
     stepsPerEpoch: STEPS_PER_EPOCH,
   },
 ];
+
+/** The square matmul of the GPU throughput row on a GPU: 4096x4096 · 4096x4096 (137 GFLOP). */
+export const GEMM_SIZE = 4096;
+
+/**
+ * Its default on a software adapter (SwiftShader computes 0.1-1 GFLOP/s: a 4096³ product would take
+ * minutes per run, and a row runs it 13 times or more).
+ */
+export const SOFTWARE_GEMM_SIZE = 512;
+
+/**
+ * The GPU throughput row: a `size`³ float32 matmul on the webgpu backend only (the CPU backends and
+ * TensorFlow.js' would take minutes at 4096³; their matmul rows are the model's shapes above).
+ * `reason`, when the size is not GEMM_SIZE, says why; it goes into the title so that the table
+ * cannot be read as a 4096³ figure.
+ */
+export function gemmWorkload(size: number, reason: string | null = null): Workload {
+  return {
+    id: `gemm-${size}`,
+    title: `matmul ${size}x${size}·${size}x${size} float32 (GPU throughput${reason ? `; ${reason}` : ''})`,
+    group: 'matmul',
+    inputs: [f32('a', [size, size]), f32('b', [size, size])],
+    computation: { kind: 'gemm' },
+    flops: 2 * size ** 3,
+    backends: ['webgpu'],
+  };
+}
+

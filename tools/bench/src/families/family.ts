@@ -105,6 +105,11 @@ export interface Contender {
   readonly family: Family;
   /** Said in the note of each of its rows (e.g. how the backend runs: threads, binary). */
   readonly note?: string;
+  /**
+   * The device a GPU backend runs on, as its adapter describes itself, and whether that adapter is
+   * software (SwiftShader): its timings are of a CPU emulating a GPU.
+   */
+  readonly adapter?: { readonly description: string; readonly software: boolean };
   /** Makes this contender's backend the active one of its library. */
   activate(): Promise<void>;
 }

@@ -199,6 +199,12 @@ export const tensorkitFamily: Family = {
       case 'softmax':
         compute = () => [tk.softmax(a)];
         break;
+      case 'gemm': {
+        // One element of the product read back (see the workload): waits for all of it, copies 4 bytes.
+        const [rows, cols] = [a.shape[0], b.shape[1]];
+        compute = () => [tk.slice(tk.matmul(a, b), [rows - 1, cols - 1], [1, 1])];
+        break;
+      }
       default:
         tk.dispose(tensors);
         return null;
@@ -246,14 +252,22 @@ export async function discoverTensorKit(requested: readonly string[] | null): Pr
   const contenders: Contender[] = [];
   for (const name of registered) {
     if (requested && !requested.includes(name)) continue;
+    let adapter: Contender['adapter'];
     try {
       const backend = await tk.setBackend(name);
       // A software GPU adapter (SwiftShader) measures the CPU emulating a GPU, not the backend:
       // time it only when asked for by --backend.
-      const software = (backend.capabilities.notes ?? []).some((n) => /software|fallback adapter/i.test(n));
+      const backendNotes = backend.capabilities.notes ?? [];
+      const software = backendNotes.some((n) => /software|fallback adapter/i.test(n));
       if (software && !requested) {
         notes.push(`TensorKit: backend '${name}' runs on a software adapter here; skipped (pass --backend ${name} to time it anyway)`);
         continue;
+      }
+      // GPU backends describe their adapter in a note 'adapter: ...' (the webgpu backend does).
+      const described = backendNotes.find((n) => n.startsWith('adapter: '));
+      if (described) {
+        adapter = { description: described.slice('adapter: '.length).replace(/ \(software\/fallback adapter\)$/, ''), software };
+        notes.push(`TensorKit: backend '${name}' runs on ${adapter.description}${software ? ' (a SOFTWARE adapter: its timings are of the CPU emulating a GPU, not GPU figures)' : ''}`);
       }
     } catch (error) {
       notes.push(`TensorKit: backend '${name}' did not initialise: ${error instanceof Error ? error.message : String(error)}`);
@@ -266,6 +280,7 @@ export async function discoverTensorKit(requested: readonly string[] | null): Pr
       ours: true,
       baseline: false,
       family: tensorkitFamily,
+      ...(adapter ? { adapter, note: `adapter: ${adapter.description}${adapter.software ? ' (software: not GPU figures)' : ''}` } : {}),
       activate: async () => {
         await tk.setBackend(name);
       },

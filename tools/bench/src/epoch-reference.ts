@@ -1,0 +1,170 @@
+/**
+ * The epoch rows' two references, measured in the same run as the table:
+ *
+ * 1. **NumPy**: the chapter's model trained by a plain NumPy + its BLAS loop
+ *    (`reference/numpy_mnist_epoch.py`: forward, backward and RMSprop written by hand, float32, batch
+ *    128, shuffled; best of 2 epochs), run as a child process with as many BLAS threads as this
+ *    machine has cores, and with the environment's OpenBLAS pins (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE)
+ *    removed so that OpenBLAS picks its own kernels, as on a user's machine.
+ * 2. **The epoch's matmuls alone**: the 5 products of each of the 469 steps (forward x·w1 and h·w2,
+ *    backward hᵀ·dz, dz·w2ᵀ, xᵀ·dh) with the same shapes, back to back on each TensorKit backend,
+ *    best of 2 passes, the way the NumPy script times its own. An epoch can be no faster than its
+ *    matmuls; the ratio says how much the rest of training (batching, element-wise ops, the optimizer,
+ *    the tape, JavaScript) adds.
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as tk from '@tensorkit/core';
+import type { Contender } from './families/family.js';
+import { mulberry32 } from './rng.js';
+import { formatRatio, formatSeconds, renderTable } from './table.js';
+import { STEPS_PER_EPOCH } from './workloads.js';
+
+/** What the NumPy script reported. */
+export interface NumpyEpoch {
+  readonly numpy: string;
+  readonly blas: string;
+  readonly threads: number;
+  readonly bestEpochSeconds: number;
+  readonly matmulSeconds: number;
+  readonly loss: number;
+  readonly accuracy: number;
+}
+
+const SCRIPT = fileURLToPath(new URL('../reference/numpy_mnist_epoch.py', import.meta.url));
+
+/** Runs the NumPy epoch (about 2 s); the reason when python3 or numpy is missing, or the data. */
+export function runNumpyEpoch(mnistDir: string): NumpyEpoch | { readonly error: string } {
+  const threads = availableParallelism();
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads) };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const run = spawnSync('python3', [SCRIPT, '--json', '--data', mnistDir], { env, encoding: 'utf8', timeout: 300_000 });
+  if (run.error) return { error: `python3 could not run (${run.error.message})` };
+  if (run.status !== 0) {
+    const last = (run.stderr || '').trim().split('\n').pop() ?? '';
+    return { error: `the NumPy reference failed (exit ${run.status}): ${last}` };
+  }
+  try {
+    const report = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as {
+      numpy: string;
+      blas: string;
+      epochs: { seconds: number; loss: number; accuracy: number }[];
+      bestEpochSeconds: number;
+      matmulSeconds: number;
+    };
+    const best = report.epochs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    return {
+      numpy: report.numpy,
+      blas: report.blas,
+      threads,
+      bestEpochSeconds: report.bestEpochSeconds,
+      matmulSeconds: report.matmulSeconds,
+      loss: best.loss,
+      accuracy: best.accuracy,
+    };
+  } catch (error) {
+    return { error: `the NumPy reference printed no JSON result (${error instanceof Error ? error.message : String(error)})` };
+  }
+}
+
+function seeded(shape: readonly number[], seed: number): tk.Tensor {
+  const next = mulberry32(seed);
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tk.tensor(Float32Array.from({ length: size }, () => next() * 2 - 1), { shape: [...shape] });
+}
+
+/**
+ * Seconds of an epoch's matmuls alone on the active TensorKit backend: 469 steps of the 5 products,
+ * best of 2 passes, after a warm-up step. A slow backend (cpu, a software GPU) stops its first pass
+ * after `budgetSeconds`; both passes then run that many steps, scaled to 469.
+ */
+export async function epochMatmulSeconds(budgetSeconds = 3): Promise<number> {
+  const [x, w1, h, w2, dz, dh] = [[128, 784], [784, 512], [128, 512], [512, 10], [128, 10], [128, 512]].map((s, i) => seeded(s, 101 + i));
+  const sync = tk.getBackend().capabilities.syncRead;
+  const step = (): tk.Tensor =>
+    tk.tidy(() => {
+      tk.matmul(x, w1);
+      tk.matmul(h, w2);
+      tk.matmul(h, dz, { transposeA: true });
+      tk.matmul(dz, w2, { transposeB: true });
+      return tk.matmul(x, dh, { transposeA: true });
+    });
+  // Reading the last product waits for a backend that queues work (webgpu); the others are done.
+  const finish = async (t: tk.Tensor) => {
+    if (!sync) await t.data();
+    t.dispose();
+  };
+  try {
+    await finish(step());
+    let best = Infinity;
+    let steps = STEPS_PER_EPOCH;
+    for (let pass = 0; pass < 2; pass++) {
+      const t0 = performance.now();
+      let last: tk.Tensor | null = null;
+      for (let s = 0; s < steps; s++) {
+        last?.dispose();
+        last = step();
+        if (pass === 0 && s >= 9 && s < steps - 1 && performance.now() - t0 > budgetSeconds * 1000) steps = s + 1;
+      }
+      await finish(last!);
+      best = Math.min(best, (performance.now() - t0) / 1000);
+    }
+    return (best * STEPS_PER_EPOCH) / steps;
+  } finally {
+    tk.dispose([x, w1, h, w2, dz, dh]);
+  }
+}
+
+/** One line of the reference table. */
+export interface ReferenceRow {
+  readonly library: string;
+  readonly backend: string;
+  /** The epoch: the table's epoch row (projected or measured), or NumPy's best epoch. */
+  readonly epochSeconds: number | null;
+  readonly epochMeasured: boolean;
+  readonly matmulSeconds: number | null;
+  readonly note: string;
+}
+
+/** The matmuls-alone figure of every TensorKit contender (at most ~6 s each: slow ones are projected). */
+export async function matmulReferences(contenders: readonly Contender[]): Promise<Map<string, number | string>> {
+  const out = new Map<string, number | string>();
+  for (const contender of contenders) {
+    if (!contender.ours) continue;
+    try {
+      await contender.activate();
+      const seconds = await epochMatmulSeconds();
+      out.set(contender.label, seconds);
+      process.stderr.write(`  the epoch's matmuls alone on ${contender.label}: ${formatSeconds(seconds)}\n`);
+    } catch (error) {
+      out.set(contender.label, error instanceof Error ? error.message.split('\n')[0] : String(error));
+    }
+  }
+  return out;
+}
+
+/** The reference table: each epoch against its matmuls alone, and against NumPy's epoch. */
+export function renderEpochReference(rows: readonly ReferenceRow[], numpySeconds: number | null): string {
+  return renderTable(
+    [
+      { header: 'epoch of the chapter model', align: 'left' },
+      { header: 'backend', align: 'left' },
+      { header: 'epoch', align: 'right' },
+      { header: 'its matmuls alone', align: 'right' },
+      { header: 'epoch / matmuls', align: 'right' },
+      { header: 'vs NumPy', align: 'right' },
+      { header: 'note', align: 'left' },
+    ],
+    rows.map((r) => [
+      r.library,
+      r.backend,
+      r.epochSeconds === null ? '—' : `${r.epochMeasured ? '' : '≈ '}${formatSeconds(r.epochSeconds)}`,
+      r.matmulSeconds === null ? '—' : formatSeconds(r.matmulSeconds),
+      r.epochSeconds !== null && r.matmulSeconds ? formatRatio(r.epochSeconds / r.matmulSeconds) : '—',
+      r.library === 'NumPy' ? 'reference' : r.epochSeconds !== null && numpySeconds !== null ? formatRatio(numpySeconds / r.epochSeconds) : '—',
+      r.note,
+    ]),
+  );
+}
