@@ -309,7 +309,9 @@ describe('gemm micro-kernels agree with a float64 reference', () => {
     let s = seed;
     return Float32Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1);
   };
-  const shapes: [number, number, number][] = [[1, 1, 1], [13, 10, 7], [128, 10, 512], [37, 65, 129], [200, 33, 400], [12, 32, 0], [64, 512, 10]];
+  // [200, 100, 400] splits its columns into chunks between threads, with more than one row block
+  // (MC = 192) and depth block (KC = 384) and a partial last chunk.
+  const shapes: [number, number, number][] = [[1, 1, 1], [13, 10, 7], [128, 10, 512], [37, 65, 129], [200, 33, 400], [12, 32, 0], [64, 512, 10], [200, 100, 400]];
   for (const kernel of kernels) {
     for (const threads of [1, 2]) {
       it(`${kernel}, ${threads} thread(s)`, () => {
