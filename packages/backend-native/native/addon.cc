@@ -674,10 +674,14 @@ Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::Ne
 
 Napi::Value SetGemmKernel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsString()) FAIL(TypeError, "setGemmKernel(name): auto, avx512, avx2 or portable");
+  if (info.Length() < 1 || !info[0].IsString()) FAIL(TypeError, "setGemmKernel(name): auto, avx512, avx2, neon or portable");
   std::string name = info[0].As<Napi::String>();
-  tk::GemmKernel k = name == "avx512" ? tk::GemmKernel::Avx512 : name == "avx2" ? tk::GemmKernel::Avx2 : name == "portable" ? tk::GemmKernel::Portable : tk::GemmKernel::Auto;
-  if (k == tk::GemmKernel::Auto && name != "auto") FAIL(TypeError, "setGemmKernel(name): auto, avx512, avx2 or portable");
+  tk::GemmKernel k = name == "avx512"   ? tk::GemmKernel::Avx512
+                     : name == "avx2"   ? tk::GemmKernel::Avx2
+                     : name == "neon"   ? tk::GemmKernel::Neon
+                     : name == "portable" ? tk::GemmKernel::Portable
+                                          : tk::GemmKernel::Auto;
+  if (k == tk::GemmKernel::Auto && name != "auto") FAIL(TypeError, "setGemmKernel(name): auto, avx512, avx2, neon or portable");
   return Napi::Boolean::New(env, tk::setGemmKernel(k));
 }
 

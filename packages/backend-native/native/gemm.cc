@@ -1,6 +1,12 @@
 #include "gemm.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#define TK_X86 1
 #include <immintrin.h>
+#elif defined(__aarch64__)
+#define TK_ARM64 1
+#include <arm_neon.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -24,6 +30,7 @@ struct KernelInfo {
   MicroKernel fn;
 };
 
+#if TK_X86
 // ---- AVX-512: 12 x 32 (24 zmm accumulators, 2 for B, broadcasts from memory) ----
 __attribute__((target("avx512f"))) void kernelAvx512(int64_t kc, const float* a, const float* b, float* c,
                                                      int64_t ldc, bool acc) {
@@ -95,7 +102,46 @@ __attribute__((target("avx2,fma"))) void kernelAvx2(int64_t kc, const float* a, 
 #undef TK_STORE
 }
 
-// ---- Portable: 4 x 16 with GCC vector extensions (SSE2 on x86-64, NEON elsewhere) ----
+#endif
+
+#if TK_ARM64
+// ---- NEON (arm64): 8 x 12 (24 q-register accumulators, 3 for B, 2 for A; lane-indexed FMAs) ----
+void kernelNeon(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool acc) {
+  float32x4_t c00 = vdupq_n_f32(0), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
+  float32x4_t c30 = c00, c31 = c00, c32 = c00, c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
+  float32x4_t c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
+  for (int64_t p = 0; p < kc; p++) {
+    const float32x4_t b0 = vld1q_f32(b), b1 = vld1q_f32(b + 4), b2 = vld1q_f32(b + 8);
+    const float32x4_t a0 = vld1q_f32(a), a1 = vld1q_f32(a + 4);
+#define TK_ROW(x, lane, r0, r1, r2)      \
+  r0 = vfmaq_laneq_f32(r0, b0, x, lane); \
+  r1 = vfmaq_laneq_f32(r1, b1, x, lane); \
+  r2 = vfmaq_laneq_f32(r2, b2, x, lane);
+    TK_ROW(a0, 0, c00, c01, c02) TK_ROW(a0, 1, c10, c11, c12) TK_ROW(a0, 2, c20, c21, c22) TK_ROW(a0, 3, c30, c31, c32)
+    TK_ROW(a1, 0, c40, c41, c42) TK_ROW(a1, 1, c50, c51, c52) TK_ROW(a1, 2, c60, c61, c62) TK_ROW(a1, 3, c70, c71, c72)
+#undef TK_ROW
+    a += 8;
+    b += 12;
+  }
+#define TK_STORE(r, x0, x1, x2)                                                          \
+  {                                                                                      \
+    float* row = c + (r) * ldc;                                                          \
+    if (acc) {                                                                           \
+      x0 = vaddq_f32(x0, vld1q_f32(row));                                                \
+      x1 = vaddq_f32(x1, vld1q_f32(row + 4));                                            \
+      x2 = vaddq_f32(x2, vld1q_f32(row + 8));                                            \
+    }                                                                                    \
+    vst1q_f32(row, x0);                                                                  \
+    vst1q_f32(row + 4, x1);                                                              \
+    vst1q_f32(row + 8, x2);                                                              \
+  }
+  TK_STORE(0, c00, c01, c02) TK_STORE(1, c10, c11, c12) TK_STORE(2, c20, c21, c22) TK_STORE(3, c30, c31, c32)
+  TK_STORE(4, c40, c41, c42) TK_STORE(5, c50, c51, c52) TK_STORE(6, c60, c61, c62) TK_STORE(7, c70, c71, c72)
+#undef TK_STORE
+}
+#endif
+
+// ---- Portable: 4 x 16 with GCC vector extensions (SSE2 on x86-64, NEON on arm64, scalar elsewhere) ----
 typedef float v4f __attribute__((vector_size(16)));
 void kernelPortable(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool acc) {
   v4f r[4][4] = {};
@@ -121,21 +167,31 @@ void kernelPortable(int64_t kc, const float* a, const float* b, float* c, int64_
   }
 }
 
+// In order of preference: the first one the CPU supports is the default.
 const KernelInfo KERNELS[] = {
+#if TK_X86
     {GemmKernel::Avx512, "avx512 12x32", 12, 32, kernelAvx512},
     {GemmKernel::Avx2, "avx2+fma 6x16", 6, 16, kernelAvx2},
+#endif
+#if TK_ARM64
+    {GemmKernel::Neon, "neon 8x12", 8, 12, kernelNeon},
+#endif
     {GemmKernel::Portable, "portable 4x16", 4, 16, kernelPortable},
 };
+constexpr size_t KERNEL_COUNT = sizeof(KERNELS) / sizeof(KERNELS[0]);
 
+// Whether this CPU runs kernel `k` (compiled in for this architecture, and its instructions present).
 bool cpuHas(GemmKernel k) {
-#if defined(__x86_64__) || defined(__i386__)
+  if (k == GemmKernel::Portable) return true;
+#if TK_X86
   __builtin_cpu_init();
   if (k == GemmKernel::Avx512) return __builtin_cpu_supports("avx512f");
   if (k == GemmKernel::Avx2) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-  if (k == GemmKernel::Avx512 || k == GemmKernel::Avx2) return false;
 #endif
-  return true;
+#if TK_ARM64
+  if (k == GemmKernel::Neon) return true;  // Advanced SIMD is part of the arm64 baseline
+#endif
+  return false;
 }
 
 const KernelInfo* chooseBest() {
@@ -145,7 +201,7 @@ const KernelInfo* chooseBest() {
   }
   for (const auto& k : KERNELS)
     if (cpuHas(k.id)) return &k;
-  return &KERNELS[2];
+  return &KERNELS[KERNEL_COUNT - 1];  // portable
 }
 
 const KernelInfo* active = chooseBest();

@@ -5,7 +5,7 @@
 
 namespace tk {
 
-enum class GemmKernel { Auto = 0, Avx512 = 1, Avx2 = 2, Portable = 3 };
+enum class GemmKernel { Auto = 0, Avx512 = 1, Avx2 = 2, Portable = 3, Neon = 4 };
 
 // C[m,n] (row-major, ldc = n) = (accumulate ? C : 0) + op(A)·op(B), with A read as a[i*aRow + p*aCol]
 // and B as b[p*bRow + j*bCol] (transposes are strides: no transposed copies are made).

@@ -40,7 +40,8 @@ export interface NativeAddon {
   adam(w: Arr, g: Arr, m: Arr, v: Arr, alpha: number, beta1: number, beta2: number, epsilon: number): void;
   setThreads(n: number): void;
   getThreads(): number;
-  setGemmKernel(name: 'auto' | 'avx512' | 'avx2' | 'portable'): boolean;
+  /** Forces a GEMM micro-kernel; false when this CPU (or architecture) does not have it. */
+  setGemmKernel(name: 'auto' | 'avx512' | 'avx2' | 'neon' | 'portable'): boolean;
   gemmKernel(): string;
 }
 

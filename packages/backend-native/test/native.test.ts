@@ -300,7 +300,15 @@ describe('element-wise fast paths agree with a reference', () => {
 });
 
 describe('gemm micro-kernels agree with a float64 reference', () => {
-  const kernels = ['avx512', 'avx2', 'portable'] as const;
+  // The kernels this CPU runs (arm64's NEON kernel is checked under qemu by scripts/check-arm64.sh).
+  const kernels = (['avx512', 'avx2', 'neon', 'portable'] as const).filter((k) => addon.setGemmKernel(k));
+  addon.setGemmKernel('auto');
+  it('offers the micro-kernels of this architecture, and the portable one everywhere', () => {
+    expect(kernels).toContain('portable');
+    if (process.arch === 'x64') expect(kernels).not.toContain('neon');
+    if (process.arch === 'arm64') expect(kernels).toEqual(['neon', 'portable']);
+    expect(addon.gemmKernel()).toMatch(new RegExp(`^${kernels[0]}`)); // the default is the first available
+  });
   afterAll(() => {
     addon.setGemmKernel('auto');
     addon.setThreads(2);
@@ -315,7 +323,7 @@ describe('gemm micro-kernels agree with a float64 reference', () => {
   for (const kernel of kernels) {
     for (const threads of [1, 2]) {
       it(`${kernel}, ${threads} thread(s)`, () => {
-        if (!addon.setGemmKernel(kernel)) return; // the CPU lacks it
+        expect(addon.setGemmKernel(kernel)).toBe(true);
         addon.setThreads(threads);
         for (const [m, n, k] of shapes) {
           for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
