@@ -52,9 +52,12 @@ void ThreadPool::setThreads(int n) {
   start(n);
 }
 
+// Tells the core it is in a spin loop (frees pipeline resources for a sibling hyperthread).
 static inline void cpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
 #endif
 }
 
