@@ -13,6 +13,7 @@
 const { existsSync, mkdirSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const { spawnSync } = require('node:child_process');
+const { loadProblem } = require('./load-check.cjs');
 
 const root = join(__dirname, '..');
 const force = process.argv.includes('--force');
@@ -26,14 +27,6 @@ function report(ok, message) {
     // a read-only install directory: the message on stderr is all we can leave
   }
   (ok ? console.log : console.warn)(`@tensorkit/backend-native: ${message}`);
-}
-
-// Why a binary does not load in this Node (checked in a child process), or undefined when it does.
-function loadProblem(path) {
-  const check = spawnSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(path)}).abi))`], { encoding: 'utf8' });
-  if (check.error) return check.error.message;
-  if (check.status !== 0) return (check.stderr || '').trim().split('\n').find((line) => /Error/.test(line)) || `exit ${check.status}`;
-  return check.stdout === '1' ? undefined : `ABI ${check.stdout}, expected 1`;
 }
 
 function main() {

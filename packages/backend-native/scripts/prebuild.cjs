@@ -15,21 +15,20 @@
 'use strict';
 const { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { ABI, loadProblem } = require('./load-check.cjs');
 
 const root = join(__dirname, '..');
 const target = `${process.platform}-${process.arch}`;
 const built = join(root, 'build', 'Release', 'tensorkit_native.node');
-const ABI = 1;
 
 function main() {
   if (!existsSync(built)) {
     console.warn(`@tensorkit/backend-native: no ${built}; packing without a prebuilt binary for ${target}`);
     return;
   }
-  const check = spawnSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(built)}).abi))`], { encoding: 'utf8' });
-  if (check.status !== 0 || check.stdout !== String(ABI)) {
-    console.error(`@tensorkit/backend-native: ${built} does not load or speaks the wrong ABI (${check.stderr.trim() || check.stdout}); not packing it`);
+  const problem = loadProblem(built);
+  if (problem) {
+    console.error(`@tensorkit/backend-native: ${built} does not load (${problem}); not packing it`);
     process.exitCode = 1;
     return;
   }
