@@ -48,6 +48,9 @@ thread_local size_t cachedBytes = 0;
 // leaves the set when its memory is handed out again.
 thread_local std::unordered_set<void*> released;
 
+// Buffers are allocated in whole 64-byte lines (a zero-length one still takes a line).
+size_t roundedBytes(size_t bytes) { return bytes ? (bytes + 63) / 64 * 64 : 64; }
+
 void* takeMemory(size_t rounded) {
   auto it = cache.find(rounded);
   if (it != cache.end() && !it->second.empty()) {
@@ -61,8 +64,6 @@ void* takeMemory(size_t rounded) {
   released.erase(fresh);  // the system may hand out a freed address again
   return fresh;
 }
-
-size_t roundedBytes(size_t bytes);
 
 void giveMemory(void* p, size_t bytes) {
   size_t rounded = roundedBytes(bytes);
@@ -85,7 +86,6 @@ struct RecycledView {
 thread_local std::unordered_map<uint64_t, std::vector<RecycledView>> recycledViews;
 
 uint64_t viewKey(int dtype, size_t length) { return ((uint64_t)length << 2) | (uint64_t)dtype; }
-size_t roundedBytes(size_t bytes) { return bytes ? (bytes + 63) / 64 * 64 : 64; }
 
 // Drops a recycled view: from now on its memory is freed when V8 collects the view.
 void evictView(napi_env env, RecycledView& entry) {
@@ -195,8 +195,7 @@ napi_value reuseView(napi_env env, int dtype, int64_t n) {
 napi_value allocate(napi_env env, int dtype, int64_t n) {
   if (napi_value view = reuseView(env, dtype, n)) return view;
   size_t bytes = (size_t)n * tk::dtypeSize(dtype);
-  size_t rounded = (bytes + 63) / 64 * 64;
-  void* data = takeMemory(rounded ? rounded : 64);
+  void* data = takeMemory(roundedBytes(bytes));
   if (!data) {
     napi_throw_range_error(env, nullptr, "native backend: out of memory");
     return nullptr;

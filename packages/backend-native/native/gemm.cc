@@ -288,22 +288,21 @@ void computeBlock(const KernelInfo& K, int64_t mc, int64_t nc, int64_t kc, const
   }
 }
 
-// One thread's share: rows [i0, i1) x columns [j0, j1) of C.
-void gemmBlock(const KernelInfo& K, int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t n, int64_t k, const float* a,
-               int64_t aRow, int64_t aCol, const float* b, int64_t bRow, int64_t bCol, float* c, bool accumulate) {
+// Rows [i0, i1) of C, all of its n columns (one thread, or one thread's share of the rows).
+void gemmRows(const KernelInfo& K, int64_t i0, int64_t i1, int64_t n, int64_t k, const float* a, int64_t aRow, int64_t aCol,
+              const float* b, int64_t bRow, int64_t bCol, float* c, bool accumulate) {
   thread_local Scratch aScratch, bScratch;
   const int mr = K.mr, nr = K.nr;
-  const int64_t nc = j1 - j0;
-  const int64_t ncPad = (nc + nr - 1) / nr * nr;
-  float* bp = bScratch.get((size_t)ncPad * KC);
+  const int64_t nPad = (n + nr - 1) / nr * nr;
+  float* bp = bScratch.get((size_t)nPad * KC);
   float* ap = aScratch.get((size_t)(MC + mr) * KC);
   for (int64_t p0 = 0; p0 < k; p0 += KC) {
     const int64_t kc = std::min(KC, k - p0);
-    packB(K, kc, nc, b + p0 * bRow + j0 * bCol, bRow, bCol, bp);
+    packB(K, kc, n, b + p0 * bRow, bRow, bCol, bp);
     for (int64_t ib = i0; ib < i1; ib += MC) {
       const int64_t mc = std::min(MC, i1 - ib);
       packA(K, mc, kc, a + ib * aRow + p0 * aCol, aRow, aCol, ap);
-      computeBlock(K, mc, nc, kc, ap, bp, c + ib * n + j0, n, accumulate || p0 > 0);
+      computeBlock(K, mc, n, kc, ap, bp, c + ib * n, n, accumulate || p0 > 0);
     }
   }
 }
@@ -394,7 +393,7 @@ void sgemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t aRow, int64_
   int64_t tiles = splitN ? nTiles : mTiles;
   if (parts > tiles) parts = (int)tiles;
   if (parts <= 1) {
-    gemmBlock(K, 0, m, 0, n, n, k, a, aRow, aCol, b, bRow, bCol, c, accumulate);
+    gemmRows(K, 0, m, n, k, a, aRow, aCol, b, bRow, bCol, c, accumulate);
     return;
   }
   if (splitN) {
@@ -403,7 +402,7 @@ void sgemm(int64_t m, int64_t n, int64_t k, const float* a, int64_t aRow, int64_
   }
   ThreadPool::instance().run(parts, [&](int t) {
     int64_t i0 = tiles * t / parts * K.mr, i1 = std::min(m, tiles * (t + 1) / parts * K.mr);
-    if (i0 < i1) gemmBlock(K, i0, i1, 0, n, n, k, a, aRow, aCol, b, bRow, bCol, c, accumulate);
+    if (i0 < i1) gemmRows(K, i0, i1, n, k, a, aRow, aCol, b, bRow, bCol, c, accumulate);
   });
 }
 

@@ -339,6 +339,16 @@ template <class I, class O> void reduceT(int op, const I* v, O* out, int64_t out
   });
 }
 
+// The largest value of a row, the shift that keeps softmax's exponentials finite: NaN when any value
+// is NaN (it spreads to the whole row), 0 for a row of -inf (or an empty one), so that
+// x - max stays -inf, not NaN.
+template <class T> inline T rowMax(const T* x, int64_t cols) {
+  T m = -INFINITY;
+  for (int64_t j = 0; j < cols; j++)
+    if (x[j] > m || x[j] != x[j]) m = x[j];
+  return m == -INFINITY ? 0 : m;
+}
+
 // e^x in float32 (within 2 ulp), with no branches, calls or tables, so loops over it vectorise
 // (std::exp is a scalar call per element: 1,280 of them per softmax of the chapter's logits).
 // Cephes' expf: x = n·ln2 + r, |r| <= ln2/2, a degree-7 polynomial for e^r, then 2^n applied as
@@ -370,10 +380,7 @@ TK_CLONES void softmaxRowsF32(const float* v, float* out, size_t rb, size_t re, 
   for (size_t r = rb; r < re; r++) {
     const float* x = v + (int64_t)r * cols;
     float* y = out + (int64_t)r * cols;
-    float m = -INFINITY;
-    for (int64_t j = 0; j < cols; j++)
-      if (x[j] > m || x[j] != x[j]) m = x[j];
-    if (m == -INFINITY) m = 0;
+    const float m = rowMax(x, cols);
     for (int64_t j = 0; j < cols; j++) y[j] = expF32(x[j] - m);
     double total = 0;
     for (int64_t j = 0; j < cols; j++) total += y[j];
@@ -398,10 +405,7 @@ TK_CLONES void sparseCrossEntropyRowsF32(const float* v, const int32_t* labels, 
       out[r] = NAN;
       continue;
     }
-    float m = -INFINITY;
-    for (int64_t j = 0; j < cols; j++)
-      if (x[j] > m || x[j] != x[j]) m = x[j];
-    if (m == -INFINITY) m = 0;
+    const float m = rowMax(x, cols);
     double total = 0;
     for (int64_t j0 = 0; j0 < cols; j0 += 64) {
       const int64_t n = std::min<int64_t>(64, cols - j0);
@@ -423,12 +427,7 @@ template <class T> void softmaxT(const T* v, T* out, int64_t rows, int64_t cols,
     for (size_t r = rb; r < re; r++) {
       const T* x = v + (int64_t)r * cols;
       T* y = out + (int64_t)r * cols;
-      double m = -INFINITY;
-      for (int64_t j = 0; j < cols; j++) {
-        double t = (double)x[j];
-        if (t > m || t != t) m = t;
-      }
-      if (m == -INFINITY) m = 0;
+      const double m = rowMax(x, cols);
       double total = 0;
       if (log) {
         for (int64_t j = 0; j < cols; j++) total += std::exp((double)x[j] - m);
@@ -447,12 +446,7 @@ template <class T> void softmaxT(const T* v, T* out, int64_t rows, int64_t cols,
 }
 
 template <class T> double logSumExpRow(const T* x, int64_t cols) {
-  double m = -INFINITY;
-  for (int64_t j = 0; j < cols; j++) {
-    double t = (double)x[j];
-    if (t > m || t != t) m = t;
-  }
-  if (m == -INFINITY) m = 0;
+  const double m = rowMax(x, cols);
   double total = 0;
   for (int64_t j = 0; j < cols; j++) total += std::exp((double)x[j] - m);
   return std::log(total) + m;
