@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import * as tk from '@tensorkit/core';
 import type { Dataset } from './dataset.js';
 import type { Contender } from './families/family.js';
-import { mulberry32 } from './rng.js';
+import { upload } from './families/tensorkit.js';
+import { generate, type InputSpec } from './rng.js';
 import { formatRatio, formatSeconds, renderTable } from './table.js';
 import { STEPS_PER_EPOCH } from './workloads.js';
 
@@ -72,11 +73,10 @@ export function runNumpyEpoch(mnistDir: string): NumpyEpoch | { readonly error: 
   }
 }
 
-function seeded(shape: readonly number[], seed: number): tk.Tensor {
-  const next = mulberry32(seed);
-  const size = shape.reduce((a, b) => a * b, 1);
-  return tk.tensor(Float32Array.from({ length: size }, () => next() * 2 - 1), { shape: [...shape] });
-}
+/** The operands of a training step's products, seeded like every workload's inputs (uniform in [-1, 1)). */
+const STEP_OPERANDS: readonly InputSpec[] = (
+  [['x', [128, 784]], ['w1', [784, 512]], ['h', [128, 512]], ['w2', [512, 10]], ['dz', [128, 10]], ['dh', [128, 512]]] as const
+).map(([name, shape]) => ({ name, shape, dtype: 'float32', dist: { kind: 'uniform', min: -1, max: 1 } }));
 
 /**
  * Seconds of an epoch's matmuls alone on the active TensorKit backend: 469 steps of the 5 products,
@@ -84,7 +84,7 @@ function seeded(shape: readonly number[], seed: number): tk.Tensor {
  * after `budgetSeconds`; both passes then run that many steps, scaled to 469.
  */
 export async function epochMatmulSeconds(budgetSeconds = 3): Promise<number> {
-  const [x, w1, h, w2, dz, dh] = [[128, 784], [784, 512], [128, 512], [512, 10], [128, 10], [128, 512]].map((s, i) => seeded(s, 101 + i));
+  const [x, w1, h, w2, dz, dh] = STEP_OPERANDS.map((spec) => upload(generate('epoch-matmuls-alone', spec)));
   const sync = tk.getBackend().capabilities.syncRead;
   const step = (): tk.Tensor =>
     tk.tidy(() => {
@@ -136,8 +136,8 @@ export interface ReferenceRow {
  * first allocations, in both). Fresh Glorot-uniform weights, shuffled batches of 128, `verbose: 0`.
  */
 export async function bestFitEpoch(dataset: Dataset): Promise<{ seconds: number; loss: number; accuracy: number }> {
-  const x = tk.tensor(dataset.x.values, { shape: [...dataset.x.shape] });
-  const y = tk.tensor(dataset.labels.values, { shape: [...dataset.labels.shape], dtype: 'int32' });
+  const x = upload(dataset.x);
+  const y = upload(dataset.labels);
   const model = tk.sequential([tk.dense({ units: 512, activation: 'relu' }), tk.dense({ units: 10, activation: 'softmax' })]);
   try {
     model.compile({ optimizer: 'rmsprop', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });

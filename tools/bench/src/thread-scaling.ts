@@ -7,6 +7,7 @@
  */
 import * as tk from '@tensorkit/core';
 import type { Case, Contender } from './families/family.js';
+import { upload } from './families/tensorkit.js';
 import { measure } from './measure.js';
 import { generateAll } from './rng.js';
 import { formatMs, formatRatio, renderTable } from './table.js';
@@ -27,10 +28,8 @@ function threaded(backend: unknown): Threaded | null {
 function productCase(workload: Workload): Case {
   const { computation } = workload;
   if (computation.kind !== 'matmul') throw new Error(`${workload.id} is not a matmul workload`);
-  const [a, b] = workload.inputs.map((spec) => {
-    const array = generateAll(workload.id, [spec])[spec.name];
-    return tk.tensor(array.values, { shape: [...array.shape], dtype: array.dtype });
-  });
+  const inputs = generateAll(workload.id, workload.inputs);
+  const [a, b] = workload.inputs.map((spec) => upload(inputs[spec.name]));
   const options = { transposeA: computation.transposeA, transposeB: computation.transposeB };
   return {
     run: () => tk.tidy(() => void tk.matmul(a, b, options)),

@@ -30,7 +30,8 @@ function reader(sync: boolean): (t: tk.Tensor) => void | Promise<void> {
       };
 }
 
-function upload(a: HostArray): tk.Tensor {
+/** A host array as a TensorKit tensor on the active backend. */
+export function upload(a: HostArray): tk.Tensor {
   return tk.tensor(a.values, { shape: [...a.shape], dtype: a.dtype });
 }
 
