@@ -54,11 +54,13 @@ export class WebGpuBackend implements Backend {
   private destroyed = false;
   private requestedPrecision: MatmulPrecision;
   private readonly vectorLoads: boolean;
+  private described: BackendCapabilities;
 
   private constructor(acquired: AcquiredDevice, private readonly options: WebGpuBackendOptions, precision: MatmulPrecision) {
     this.acquired = acquired;
     this.requestedPrecision = precision;
     this.vectorLoads = options.matmulVectorLoads ?? true;
+    this.described = this.describe();
     this.engine = this.attach(acquired);
     this.kernels = makeKernels(
       () => this.live(),
@@ -67,10 +69,15 @@ export class WebGpuBackend implements Backend {
   }
 
   /**
-   * What the backend offers. Rebuilt on each read: the notes follow the matmul precision (which
-   * `setMatmulPrecision` changes) and the adapter (which `reinitialize` may change).
+   * What the backend offers. Core reads it on every op, so it is built once and rebuilt only when
+   * what it describes changes: the matmul precision (`setMatmulPrecision`) and the adapter
+   * (`reinitialize`).
    */
   get capabilities(): BackendCapabilities {
+    return this.described;
+  }
+
+  private describe(): BackendCapabilities {
     const { description, isFallback, f16 } = this.acquired;
     return {
       dtypes: ['float32', 'int32', 'bool'],
@@ -115,6 +122,7 @@ export class WebGpuBackend implements Backend {
    */
   setMatmulPrecision(precision: MatmulPrecision): MatmulPrecision {
     this.requestedPrecision = checkMatmulPrecision(precision);
+    this.described = this.describe();
     return this.matmulPrecisionInEffect;
   }
 
@@ -162,6 +170,7 @@ export class WebGpuBackend implements Backend {
       // the old device may already be unusable
     }
     this.acquired = acquired;
+    this.described = this.describe();
     this.engine = this.attach(acquired);
     this.destroyed = false;
   }
