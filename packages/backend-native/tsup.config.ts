@@ -1,12 +1,8 @@
 import { defineConfig } from 'tsup';
+import { library } from '../../tsup.library.js';
 
 export default defineConfig({
+  ...library,
   entry: ['src/index.ts', 'src/register.ts'],
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  treeshake: true,
   external: ['@tensorkit/core'],
 });

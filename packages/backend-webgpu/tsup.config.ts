@@ -1,12 +1,9 @@
 import { defineConfig } from 'tsup';
+import { library } from '../../tsup.library.js';
 
 export default defineConfig({
+  ...library,
   entry: ['src/index.ts', 'src/register.ts', 'src/bench.ts'],
-  format: ['esm'],
-  dts: { entry: ['src/index.ts', 'src/register.ts'] },
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  treeshake: true,
+  dts: { entry: ['src/index.ts', 'src/register.ts'] }, // not for the bench script
   external: ['@tensorkit/core', 'webgpu'],
 });
